@@ -1,0 +1,5 @@
+"""Allow ``python -m yamlcheck``."""
+
+from yamlcheck.cli import main
+
+main()

@@ -1,0 +1,179 @@
+"""Rules raised while reading and loading the YAML text (VH001-VH005)."""
+
+from yamlcheck.diagnostic import Severity
+from yamlcheck.rules.registry import Rule
+
+
+class YamlSyntaxError(Rule):
+    """
+    ## What it does
+    Reports text that is not valid YAML, or that Valohai's safe YAML loader
+    cannot load: syntax errors, tabs used for indentation, invalid UTF-8,
+    control characters, undefined aliases, several documents in one file, and
+    tags such as `!!python/object/apply` that a safe loader never constructs.
+
+    ## Why
+    Valohai reads valohai.yaml with a safe YAML loader.  A file it cannot load
+    fails every execution, and the peer linter only says "Indentation Error"
+    for every kind of syntax problem.  The message here names the real problem
+    at the position where the parser stopped.
+
+    ## Example
+    ```yaml
+    - step:
+        name: train
+    	image: docker.io/library/python:3.12
+    ```
+
+    ## Use instead
+    ```yaml
+    - step:
+        name: train
+        image: docker.io/library/python:3.12
+    ```
+    """
+
+    code = "VH001"
+    name = "yaml-syntax-error"
+    severity = Severity.ERROR
+    summary = "The file is not valid YAML, or cannot be loaded safely"
+
+
+class DuplicateKey(Rule):
+    """
+    ## What it does
+    Reports a mapping that repeats a key.
+
+    ## Why
+    YAML parsers keep the last value of a repeated key and silently drop the
+    first, so one of the two settings never takes effect.  The rest of the file
+    is still linted with the last value, as Valohai would read it.
+
+    ## Example
+    ```yaml
+    - step:
+        name: train
+        image: docker.io/library/python:3.11
+        image: docker.io/library/python:3.12
+        command: python train.py
+    ```
+
+    ## Use instead
+    ```yaml
+    - step:
+        name: train
+        image: docker.io/library/python:3.12
+        command: python train.py
+    ```
+    """
+
+    code = "VH002"
+    name = "duplicate-key"
+    severity = Severity.ERROR
+    summary = "A mapping repeats a key; YAML silently keeps only the last value"
+
+
+class InvalidDocumentShape(Rule):
+    """
+    ## What it does
+    Checks the top level of the file: it must be a list, and each item must be
+    a mapping with exactly one kind key (`step`, `pipeline`, `endpoint`,
+    `task`, `deployment` or `blueprint`).  Reports an empty file, a mapping at
+    the top, a list item that is not a mapping, an empty item, and an item that
+    holds two kind keys (Valohai uses the first it knows and silently ignores
+    the other).
+
+    ## Why
+    Valohai silently drops whatever does not fit this shape, so a step that is
+    mis-indented or merged into another item simply disappears.
+
+    ## Example
+    ```yaml
+    - step:
+        name: train
+        image: docker.io/library/python:3.12
+        command: python train.py
+      pipeline:
+        name: flow
+        nodes: []
+        edges: []
+    ```
+
+    ## Use instead
+    ```yaml
+    - step:
+        name: train
+        image: docker.io/library/python:3.12
+        command: python train.py
+    - pipeline:
+        name: flow
+        nodes: []
+        edges: []
+    ```
+    """
+
+    code = "VH003"
+    name = "invalid-document-shape"
+    severity = Severity.ERROR
+    summary = "The root is not a list, or an item is not a mapping with one kind key"
+
+
+class UnknownItemKind(Rule):
+    """
+    ## What it does
+    Reports a top-level item whose key is not a kind Valohai knows.
+
+    ## Why
+    Valohai ignores such an item (its parser only logs "No parser for ..."),
+    so a misspelt `stpe:` silently removes a step.
+
+    ## Example
+    ```yaml
+    - stpe:
+        name: train
+    ```
+
+    ## Use instead
+    ```yaml
+    - step:
+        name: train
+        image: docker.io/library/python:3.12
+        command: python train.py
+    ```
+    """
+
+    code = "VH004"
+    name = "unknown-item-kind"
+    severity = Severity.WARNING
+    summary = "An item kind Valohai does not know; it is silently ignored there"
+
+
+class DocumentTooComplex(Rule):
+    """
+    ## What it does
+    Stops reading a file whose aliases expand to too many nodes (a "billion
+    laughs" document), that nests deeper than any valohai.yaml needs, that is
+    larger than the size limit, or that holds a number too long to convert.
+
+    Limits: 10 MiB of text, nesting depth 100, aliases expanding to at most
+    200,000 nodes beyond the document's own, integers of at most 4,300 digits.
+
+    ## Why
+    Such a document is either hostile or broken.  Linting it anyway could take
+    minutes and gigabytes; yamlcheck reports it in milliseconds instead.
+
+    ## Example
+    ```yaml
+    - &a [x, x, x, x, x, x, x, x, x]
+    - &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]
+    - &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]
+    ```
+
+    ## Use instead
+    Write the values out, or use anchors only for small shared blocks.
+    """
+
+    code = "VH005"
+    name = "document-too-complex"
+    severity = Severity.ERROR
+    summary = "Alias expansion, nesting depth or size beyond safe limits"

@@ -1,0 +1,201 @@
+"""Run ``yamlcheck lint``: targets -> config -> lint -> registries -> fix -> report.
+
+Kept apart from the command-line parsing in cli.py so that it can be called
+and tested with plain values.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO
+
+from yamlcheck.config.loader import ConfigError, config_for_folder, load_config
+from yamlcheck.config.model import Config
+from yamlcheck.diagnostic import Severity
+from yamlcheck.document.loader import load
+from yamlcheck.lint import FileResult, analyse, finish
+from yamlcheck.report.base import Report, get_reporter
+from yamlcheck.targets import Target, TargetError, resolve
+
+
+class UsageError(Exception):
+    """Bad input from the user: exit status 2 with these lines on stderr."""
+
+    def __init__(self, *lines: str) -> None:
+        super().__init__("\n".join(lines))
+        self.lines = list(lines)
+
+
+@dataclass
+class LintOptions:
+    paths: list[str] = field(default_factory=list)
+    config: str | None = None
+    stdin_filename: str | None = None
+    remote: bool = False
+    platform: str | None = None
+    output_format: str | None = None
+    output: str | None = None
+    select: list[str] | None = None
+    ignore: list[str] = field(default_factory=list)
+    fail_on: str = "error"
+    fix: bool = False
+    pin_digests: bool = False
+    jobs: int = 8
+    timeout: float = 60.0
+    no_cache: bool = False
+    color: str = "auto"
+    verbose: int = 0
+
+
+def choose_format(requested: str | None) -> str:
+    if requested:
+        return requested
+    return "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
+
+
+def use_color(mode: str, stream: IO[str], to_file: bool) -> bool:
+    if to_file or mode == "never":
+        return False
+    if mode == "always":
+        return True
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return hasattr(stream, "isatty") and stream.isatty() and os.environ.get("TERM") != "dumb"
+
+
+class Runner:
+    def __init__(self, options: LintOptions, stdin: IO[bytes] | None = None) -> None:
+        self.options = options
+        self.stdin = stdin
+        self._explicit: Config | None = None
+        self._stdin_paths: set[str] = set()
+        if options.config:
+            try:
+                self._explicit = load_config(Path(options.config))
+            except ConfigError as exc:
+                raise UsageError(*exc.lines) from None
+
+    def config_for(self, target: Target) -> Config:
+        base = self._explicit
+        if base is None:
+            folder = os.getcwd() if target.stdin else os.path.dirname(os.path.abspath(target.path))
+            try:
+                base = config_for_folder(folder)
+            except ConfigError as exc:
+                raise UsageError(*exc.lines) from None
+        return self._with_overrides(base)
+
+    def _with_overrides(self, config: Config) -> Config:
+        opts = self.options
+        rules = config.rules
+        if opts.select is not None:
+            rules = rules._replace(select=tuple(opts.select))
+        if opts.ignore:
+            rules = rules._replace(ignore=rules.ignore + tuple(opts.ignore))
+        return config._replace(rules=rules, platform=opts.platform or config.platform)
+
+    def read(self, target: Target) -> bytes:
+        if target.stdin:
+            stream = self.stdin if self.stdin is not None else sys.stdin.buffer
+            return stream.read()
+        try:
+            return Path(target.path).read_bytes()
+        except IsADirectoryError:
+            raise UsageError(f"yamlcheck: {target.path}: is a directory") from None
+        except OSError as exc:
+            raise UsageError(f"yamlcheck: {target.path}: cannot read: {exc.strerror}") from None
+
+    def lint(self) -> Report:
+        try:
+            targets = resolve(self.options.paths, self.options.stdin_filename)
+        except TargetError as exc:
+            raise UsageError(f"yamlcheck: {exc}") from None
+        results: list[FileResult] = []
+        for target in targets:
+            if target.stdin:
+                self._stdin_paths.add(target.path)
+            data = self.read(target)
+            results.append(analyse(load(target.path, data), self.config_for(target)))
+        if self.options.remote:
+            from yamlcheck.registries.stage import check_remote
+
+            check_remote(results, self.options)
+        for result in results:
+            finish(result)
+        return Report(results, fail_on=self.fail_on(), remote=self.options.remote)
+
+    def fail_on(self) -> Severity | None:
+        level = self.options.fail_on.lower()
+        return None if level == "never" else Severity.parse(level)
+
+    def fix(self, report: Report) -> tuple[Report, dict[str, str]]:
+        """Apply the safe fixes; files are rewritten atomically, stdin is
+        returned as text.  The report is rebuilt from the fixed files."""
+        from yamlcheck.atomic import write_atomically
+        from yamlcheck.images.fix import apply_fixes
+
+        fixed_stdin: dict[str, str] = {}
+        applied = 0
+        results: list[FileResult] = []
+        fresh: list[FileResult] = []
+        for result in report.results:
+            fixes = [d.fix for d in result.diagnostics if d.fix is not None]
+            source = result.source
+            stdin = result.path in self._stdin_paths
+            if not fixes or source is None:
+                if stdin and source is not None:
+                    fixed_stdin[result.path] = source.text
+                results.append(result)
+                continue
+            text, count = apply_fixes(source.text, fixes)
+            applied += count
+            data = source.encode(text)
+            if stdin:
+                fixed_stdin[result.path] = text
+            else:
+                write_atomically(result.path, data)
+            config = result.context.config if result.context else Config()
+            again = analyse(load(result.path, data), config)
+            results.append(again)
+            fresh.append(again)
+        if self.options.remote and fresh:
+            from yamlcheck.registries.stage import check_remote
+
+            check_remote(fresh, self.options)
+        for result in fresh:
+            finish(result)
+        fixed = Report(results, fail_on=report.fail_on, fixed=applied, remote=report.remote)
+        return fixed, fixed_stdin
+
+
+def run(options: LintOptions, stdout: IO[str], stderr: IO[str],
+        stdin: IO[bytes] | None = None) -> int:
+    """The whole ``lint`` command; returns the exit status."""
+    try:
+        runner = Runner(options, stdin)
+        report = runner.lint()
+        fixed_stdin: dict[str, str] = {}
+        if options.fix:
+            report, fixed_stdin = runner.fix(report)
+    except UsageError as exc:
+        for line in exc.lines:
+            print(line, file=stderr)
+        return 2
+    name = choose_format(options.output_format)
+    report_stream = stderr if fixed_stdin else stdout
+    color = use_color(options.color, report_stream, bool(options.output))
+    text = get_reporter(name)(color=color, verbose=options.verbose > 0).render(report)
+    for document in fixed_stdin.values():
+        stdout.write(document)
+    if options.output:
+        from yamlcheck.atomic import write_atomically
+
+        write_atomically(options.output, text.encode("utf-8"))
+    else:
+        report_stream.write(text)
+    return 1 if report.failed else 0

@@ -1,0 +1,54 @@
+"""The bundled JSON Schema: read once from the package, references inlined."""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from importlib import resources
+from typing import Any
+
+# Keywords that never change whether an instance is valid.
+ANNOTATIONS = frozenset((
+    "$schema", "$id", "$comment", "$defs", "title", "description", "default", "examples",
+    "deprecated", "readOnly", "writeOnly", "markdownDescription",
+))
+
+
+def read_text(name: str = "valohai.schema.json") -> str:
+    return (resources.files("yamlcheck") / "schemas" / name).read_text(encoding="utf-8")
+
+
+@cache
+def schema(name: str = "valohai.schema.json") -> dict[str, Any]:
+    return json.loads(read_text(name))
+
+
+def _inline(node: Any, defs: dict[str, Any], seen: tuple[str, ...]) -> Any:
+    if isinstance(node, list):
+        return [_inline(item, defs, seen) for item in node]
+    if not isinstance(node, dict):
+        return node
+    ref = node.get("$ref")
+    rest = {key: _inline(value, defs, seen) for key, value in node.items() if key != "$ref"}
+    if ref is None:
+        return rest
+    name = ref.removeprefix("#/$defs/")
+    if name in seen or name not in defs:
+        raise ValueError(f"cannot inline $ref {ref!r}")
+    target = _inline(defs[name], defs, (*seen, name))
+    if set(rest) <= ANNOTATIONS:
+        return {**target, **rest}
+    return {**rest, "allOf": [*rest.get("allOf", []), target]}
+
+
+@cache
+def definition(name: str, schema_name: str = "valohai.schema.json") -> dict[str, Any]:
+    """``$defs[name]`` with every reference replaced by its target.
+
+    Without ``$ref`` the jsonschema library needs no reference resolution at
+    validation time, which makes it several times faster."""
+    root = schema(schema_name)
+    defs = root.get("$defs", {})
+    if name == "#":
+        return _inline({k: v for k, v in root.items() if k != "$defs"}, defs, ())
+    return _inline(defs[name], defs, (name,))
