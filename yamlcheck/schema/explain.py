@@ -99,8 +99,10 @@ class Explainer:
     """Explains errors for the value at ``base`` (a key path from ``root``)."""
 
     def __init__(self, root: Any, base: tuple[Any, ...], label: str, anchor: Span,
-                 path: str) -> None:
+                 path: str, missing: dict[str, Any] | None = None) -> None:
         self.root, self.base, self.label, self.anchor, self.path = root, base, label, anchor, path
+        # Top-level keys whose absence (or null value) a more specific rule reports.
+        self.missing = missing or {}
 
     def where(self, relative: Any) -> str:
         inner = dotted(relative)
@@ -149,8 +151,10 @@ class Explainer:
         if kind == "required" and isinstance(value, dict):
             for key in arg:
                 if key not in value:
-                    yield MissingRequiredKey.at(path, self.container_span(relative, value),
-                                                f"{where} is missing required key {key!r}")
+                    rule = self.missing.get(key) if not relative else None
+                    yield (rule or MissingRequiredKey).at(
+                        path, self.container_span(relative, value),
+                        f"{where} is missing required key {key!r}")
             return
         if kind in ("oneOf", "anyOf") and isinstance(value, dict):
             keys = _required_branches(arg)
@@ -175,7 +179,9 @@ class Explainer:
             hint = ""
             if value is None and "object" in names:
                 hint = "; are the lines below it indented?"
-            yield WrongType.at(path, self.span(relative),
+            special = self.missing.get(relative[0]) if len(relative) == 1 else None
+            rule = special if special is not None and value is None else WrongType
+            yield rule.at(path, self.span(relative),
                                f"{where} must be {expected}, not {type_word(value)}{hint}")
             return
         yield InvalidValue.at(path, self.span(relative), self._value_message(error, where))
@@ -208,4 +214,10 @@ class Explainer:
 
 
 def explain(errors: Iterable[Any], item: Item, root: Any, path: str) -> list[Diagnostic]:
-    return Explainer(root, item.path, item_label(item), item.key_span, path).explain(errors)
+    missing: dict[str, Any] = {}
+    if item.kind in ("step", "endpoint"):
+        from yamlcheck.images.rules import ImageMissing
+
+        missing["image"] = ImageMissing
+    return Explainer(root, item.path, item_label(item), item.key_span, path,
+                     missing).explain(errors)

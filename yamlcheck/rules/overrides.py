@@ -1,0 +1,159 @@
+"""Node overrides and pipeline parameters, checked against the node's step."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from yamlcheck.diagnostic import Diagnostic, Severity, Span
+from yamlcheck.document.model import Parameter
+from yamlcheck.lint_context import LintContext
+from yamlcheck.rules.edges import parameter_targets
+from yamlcheck.rules.references import node_step, pipeline_nodes
+from yamlcheck.rules.registry import Rule
+from yamlcheck.suggest import did_you_mean
+
+
+def assigned_values(ctx: LintContext) -> Iterator[tuple[str, Parameter, Any, Span]]:
+    """(label, parameter definition, value, span) for every value a pipeline
+    assigns: node override defaults and pipeline parameter defaults."""
+    for pipeline, node in pipeline_nodes(ctx):
+        step = node_step(ctx, node)
+        if step is None or node.override is None:
+            continue
+        for given in node.override.objects("parameters", Parameter):
+            definition = step.parameter(given.name or "")
+            if definition is not None and given.has("default"):
+                yield (f"pipeline {pipeline.name!r} node {node.name!r} parameter {given.name!r}",
+                       definition, given.get("default"), given.value_span("default"))
+    for parameter, end in parameter_targets(ctx):
+        if end.node is None or end.socket is None or not parameter.has("default"):
+            continue
+        step = node_step(ctx, end.node)
+        definition = step.parameter(end.socket.key) if step else None
+        if definition is not None:
+            yield (f"pipeline {end.pipeline.name!r} parameter {parameter.name!r} "
+                   f"(target {end.text})", definition, parameter.get("default"),
+                   parameter.value_span("default"))
+
+
+class OverrideUnknownName(Rule):
+    """
+    ## What it does
+    Reports a parameter or input in a node's `override` that the node's step
+    does not define.
+
+    ## Why
+    An override cannot add parameters or inputs; Valohai refuses the pipeline.
+
+    ## Example
+    ```yaml
+    nodes:
+      - name: train
+        type: execution
+        step: train
+        override:
+          parameters:
+            - {name: epohcs, default: 5}
+    ```
+
+    ## Use instead
+    ```yaml
+          parameters:
+            - {name: epochs, default: 5}
+    ```
+    """
+
+    code = "VH440"
+    name = "override-unknown-name"
+    severity = Severity.ERROR
+    summary = "An override names a parameter or input the step does not define"
+
+    def check(self, ctx: LintContext) -> Iterator[Diagnostic]:
+        for pipeline, node in pipeline_nodes(ctx):
+            step = node_step(ctx, node)
+            if step is None or node.override is None:
+                continue
+            for key, known, noun in (("parameters", step.parameter_names, "parameter"),
+                                     ("inputs", step.input_names, "input")):
+                for given in node.override.objects(key):
+                    name = given.name
+                    if name is not None and name not in known:
+                        yield self.at(ctx.path, given.name_span,
+                                      f"pipeline {pipeline.name!r} node {node.name!r}: step "
+                                      f"{step.name!r} has no {noun} {name!r}"
+                                      f"{did_you_mean(name, known)}")
+
+
+class PipelineParameterNoTargets(Rule):
+    """
+    ## What it does
+    Reports a pipeline parameter with no `target` or `targets`.
+
+    ## Why
+    Its value goes nowhere.
+
+    ## Example
+    ```yaml
+    parameters:
+      - name: learning_rate
+        default: 0.01
+    ```
+
+    ## Use instead
+    ```yaml
+    parameters:
+      - name: learning_rate
+        default: 0.01
+        target: train.parameter.learning_rate
+    ```
+    """
+
+    code = "VH441"
+    name = "pipeline-parameter-no-targets"
+    severity = Severity.WARNING
+    summary = "A pipeline parameter without targets"
+
+    def check(self, ctx: LintContext) -> Iterator[Diagnostic]:
+        for pipeline in ctx.doc.pipelines:
+            for parameter in pipeline.parameters:
+                if not (parameter.get("target") or parameter.get("targets")):
+                    yield self.at(ctx.path, parameter.name_span,
+                                  f"pipeline {pipeline.name!r} parameter {parameter.name!r} has "
+                                  "no targets")
+
+
+class PipelineParameterBadTarget(Rule):
+    """
+    ## What it does
+    Reports a pipeline parameter target whose socket type is not
+    `parameter` (`train.input.data` instead of `train.parameter.lr`).
+
+    ## Why
+    Pipeline parameters set node parameters only; Valohai refuses the file.
+
+    ## Example
+    ```yaml
+    parameters:
+      - {name: lr, target: train.input.lr}
+    ```
+
+    ## Use instead
+    ```yaml
+    parameters:
+      - {name: lr, target: train.parameter.lr}
+    ```
+    """
+
+    code = "VH442"
+    name = "pipeline-parameter-bad-target"
+    severity = Severity.ERROR
+    summary = "A pipeline parameter targets something other than a node parameter"
+
+    def check(self, ctx: LintContext) -> Iterator[Diagnostic]:
+        for parameter, end in parameter_targets(ctx):
+            if end.socket is not None and not end.socket.type.startswith("parameter"):
+                yield self.at(ctx.path, end.span,
+                              f"pipeline {end.pipeline.name!r} parameter {parameter.name!r}: "
+                              f"target {end.text!r} has socket type {end.socket.type!r}; "
+                              "write node.parameter.name")

@@ -1,0 +1,238 @@
+"""Parameter definitions: flags, pass-as templates, defaults, ranges."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from yamlcheck.diagnostic import Diagnostic, Severity
+from yamlcheck.document.model import Parameter, Step
+from yamlcheck.lint_context import LintContext
+from yamlcheck.rules.overrides import assigned_values
+from yamlcheck.rules.registry import Rule
+from yamlcheck.rules.values import value_problems
+
+
+def step_parameters(ctx: LintContext) -> Iterator[tuple[Step, Parameter, str]]:
+    for step in ctx.doc.steps:
+        for parameter in step.parameters:
+            yield step, parameter, f"step {step.name!r} parameter {parameter.name!r}"
+
+
+class FlagOptional(Rule):
+    """
+    ## What it does
+    Reports `optional` on a flag parameter.
+
+    ## Why
+    A flag is always optional (it is either passed or not); the setting does
+    nothing and suggests a misunderstanding.
+
+    ## Example
+    ```yaml
+    parameters:
+      - {name: verbose, type: flag, optional: true}
+    ```
+
+    ## Use instead
+    ```yaml
+    parameters:
+      - {name: verbose, type: flag}
+    ```
+    """
+
+    code = "VH410"
+    name = "flag-optional"
+    severity = Severity.WARNING
+    summary = "`optional` has no effect on a flag parameter"
+
+    def check(self, ctx: LintContext) -> Iterator[Diagnostic]:
+        for _, parameter, label in step_parameters(ctx):
+            if parameter.type == "flag" and parameter.get("optional"):
+                yield self.at(ctx.path, parameter.key_span("optional"),
+                              f"{label}: `optional` has no effect on a flag")
+
+
+class FlagPassAsIgnored(Rule):
+    """
+    ## What it does
+    Reports `pass-as` on a flag that also has `pass-true-as` or
+    `pass-false-as`.
+
+    ## Why
+    With either of those set, Valohai ignores `pass-as`.
+
+    ## Example
+    ```yaml
+    parameters:
+      - {name: cache, type: flag, pass-as: --cache, pass-true-as: --cache=1}
+    ```
+
+    ## Use instead
+    ```yaml
+    parameters:
+      - {name: cache, type: flag, pass-true-as: --cache=1, pass-false-as: --cache=0}
+    ```
+    """
+
+    code = "VH411"
+    name = "flag-pass-as-ignored"
+    severity = Severity.WARNING
+    summary = "`pass-as` is ignored when pass-true-as/pass-false-as are set"
+
+    def check(self, ctx: LintContext) -> Iterator[Diagnostic]:
+        for _, parameter, label in step_parameters(ctx):
+            if (parameter.type == "flag" and parameter.get("pass-as")
+                    and (parameter.get("pass-true-as") or parameter.get("pass-false-as"))):
+                yield self.at(ctx.path, parameter.key_span("pass-as"),
+                              f"{label}: `pass-as` has no effect with "
+                              "`pass-true-as`/`pass-false-as`")
+
+
+class PassTrueFalseOnNonFlag(Rule):
+    """
+    ## What it does
+    Reports `pass-true-as` or `pass-false-as` on a parameter that is not a
+    flag.
+
+    ## Why
+    Only flags use them; on other types they are ignored.
+
+    ## Example
+    ```yaml
+    parameters:
+      - {name: mode, type: string, pass-true-as: --fast}
+    ```
+
+    ## Use instead
+    ```yaml
+    parameters:
+      - {name: fast, type: flag, pass-true-as: --fast}
+    ```
+    """
+
+    code = "VH412"
+    name = "pass-true-false-on-non-flag"
+    severity = Severity.WARNING
+    summary = "pass-true-as/pass-false-as on a parameter that is not a flag"
+
+    def check(self, ctx: LintContext) -> Iterator[Diagnostic]:
+        for _, parameter, label in step_parameters(ctx):
+            if parameter.type == "flag":
+                continue
+            for key in ("pass-true-as", "pass-false-as"):
+                if parameter.get(key):
+                    yield self.at(ctx.path, parameter.key_span(key),
+                                  f"{label}: `{key}` has no effect on a {parameter.type} parameter")
+
+
+class InvalidParameterValue(Rule):
+    """
+    ## What it does
+    Checks parameter values against their definition: a step parameter's
+    `default`, a pipeline node's `override` defaults, and a pipeline
+    parameter's `default` against every parameter it targets.  A value must
+    fit the type (`integer`, `float`, `string`, `flag`), `min`, `max` and
+    `choices`, and be a single value unless the parameter is `multiple`.
+
+    ## Why
+    Valohai's validator checks only step defaults, and only truthy ones (so
+    `0`, `""` and `false` slip through); an invalid value is rejected when the
+    execution is created.  YAML quirks make this common: `default: 1e-4` is a
+    string, `default: 2024-01-01` is a date.
+
+    ## Example
+    ```yaml
+    parameters:
+      - {name: epochs, type: integer, default: 0, min: 1}
+    ```
+
+    ## Use instead
+    ```yaml
+    parameters:
+      - {name: epochs, type: integer, default: 1, min: 1}
+    ```
+    """
+
+    code = "VH413"
+    name = "invalid-parameter-value"
+    severity = Severity.WARNING
+    summary = "A default or override value that does not fit the parameter's type, range or choices"
+
+    def check(self, ctx: LintContext) -> Iterator[Diagnostic]:
+        for _, parameter, label in step_parameters(ctx):
+            if parameter.has("default"):
+                for problem in value_problems(parameter, parameter.get("default")):
+                    yield self.at(ctx.path, parameter.value_span("default"),
+                                  f"{label}: default {problem}")
+        for label, definition, value, span in assigned_values(ctx):
+            for problem in value_problems(definition, value):
+                yield self.at(ctx.path, span, f"{label}: value {problem}")
+
+
+class ParameterMinAboveMax(Rule):
+    """
+    ## What it does
+    Reports a parameter whose `min` is greater than its `max`.
+
+    ## Why
+    No value can satisfy both bounds, so every execution is rejected.
+
+    ## Example
+    ```yaml
+    parameters:
+      - {name: dropout, type: float, min: 0.9, max: 0.1}
+    ```
+
+    ## Use instead
+    ```yaml
+    parameters:
+      - {name: dropout, type: float, min: 0.1, max: 0.9}
+    ```
+    """
+
+    code = "VH414"
+    name = "parameter-min-above-max"
+    severity = Severity.ERROR
+    summary = "A parameter's min is greater than its max"
+
+    def check(self, ctx: LintContext) -> Iterator[Diagnostic]:
+        for _, parameter, label in step_parameters(ctx):
+            low, high = parameter.get("min"), parameter.get("max")
+            if (isinstance(low, (int, float)) and isinstance(high, (int, float))
+                    and not isinstance(low, bool) and not isinstance(high, bool) and low > high):
+                yield self.at(ctx.path, parameter.value_span("min"),
+                              f"{label}: min {low} is greater than max {high}")
+
+
+class FlagMultiple(Rule):
+    """
+    ## What it does
+    Reports `multiple` on a flag parameter.
+
+    ## Why
+    Valohai's parser rejects it ("Flag parameters can't be multiple"); its
+    linter crashes on such a file instead of reporting it.
+
+    ## Example
+    ```yaml
+    parameters:
+      - {name: verbose, type: flag, multiple: repeat}
+    ```
+
+    ## Use instead
+    ```yaml
+    parameters:
+      - {name: verbose, type: flag}
+    ```
+    """
+
+    code = "VH415"
+    name = "flag-multiple"
+    severity = Severity.ERROR
+    summary = "A flag parameter cannot be multiple"
+
+    def check(self, ctx: LintContext) -> Iterator[Diagnostic]:
+        for _, parameter, label in step_parameters(ctx):
+            if parameter.type == "flag" and parameter.get("multiple") not in (None, "none"):
+                yield self.at(ctx.path, parameter.key_span("multiple"),
+                              f"{label}: a flag cannot be `multiple`")

@@ -1,0 +1,162 @@
+"""References between items: steps, tasks and endpoints named by other items."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from yamlcheck.diagnostic import Diagnostic, Severity
+from yamlcheck.document.model import Node, Pipeline, Step
+from yamlcheck.lint_context import LintContext
+from yamlcheck.rules.registry import Rule
+from yamlcheck.suggest import did_you_mean
+
+
+def node_step(ctx: LintContext, node: Node) -> Step | None:
+    """The step a node runs, when it is defined in this file (None when the
+    node takes it from another commit, or it does not resolve)."""
+    if node.has("commit") or node.type not in ("execution", "task"):
+        return None
+    step_name = node.str("step")
+    if step_name is None and node.type == "task":
+        task = ctx.doc.task_map.get(node.str("task") or "")
+        step_name = task.str("step") if task is not None else None
+    return ctx.doc.step_map.get(step_name) if step_name is not None else None
+
+
+def pipeline_nodes(ctx: LintContext) -> Iterator[tuple[Pipeline, Node]]:
+    for pipeline in ctx.doc.pipelines:
+        for node in pipeline.nodes:
+            yield pipeline, node
+
+
+class UnknownStep(Rule):
+    """
+    ## What it does
+    Reports a pipeline node or a task that names a step the file does not
+    define.  Nodes with `commit` take their step from another commit and are
+    not checked.
+
+    ## Why
+    Valohai refuses to run the pipeline or the task.  Its own validator checks
+    nodes but not tasks.
+
+    ## Example
+    ```yaml
+    - pipeline:
+        name: flow
+        nodes:
+          - {name: train, type: execution, step: trian}
+        edges: []
+    ```
+
+    ## Use instead
+    ```yaml
+    - pipeline:
+        name: flow
+        nodes:
+          - {name: train, type: execution, step: train}
+        edges: []
+    ```
+    """
+
+    code = "VH450"
+    name = "unknown-step"
+    severity = Severity.ERROR
+    summary = "A pipeline node or task names a step that is not defined"
+
+    def check(self, ctx: LintContext) -> Iterator[Diagnostic]:
+        steps = ctx.doc.step_map
+        for pipeline, node in pipeline_nodes(ctx):
+            name = node.str("step")
+            if (node.type in ("execution", "task") and name is not None
+                    and not node.has("commit") and name not in steps):
+                yield self.at(ctx.path, node.value_span("step"),
+                              f"pipeline {pipeline.name!r} node {node.name!r}: step {name!r} is "
+                              f"not defined{did_you_mean(name, steps)}")
+        for task in ctx.doc.tasks:
+            name = task.str("step")
+            if name is not None and name not in steps:
+                yield self.at(ctx.path, task.value_span("step"),
+                              f"task {task.name!r}: step {name!r} is not defined"
+                              f"{did_you_mean(name, steps)}")
+
+
+class UnknownTask(Rule):
+    """
+    ## What it does
+    Reports a task node whose `task` names a task blueprint the file does not
+    define.
+
+    ## Why
+    Valohai refuses the pipeline.
+
+    ## Example
+    ```yaml
+    nodes:
+      - {name: search, type: task, task: hyperparameter-serach}
+    ```
+
+    ## Use instead
+    ```yaml
+    nodes:
+      - {name: search, type: task, task: hyperparameter-search}
+    ```
+    """
+
+    code = "VH451"
+    name = "unknown-task"
+    severity = Severity.ERROR
+    summary = "A task node names a task blueprint that is not defined"
+
+    def check(self, ctx: LintContext) -> Iterator[Diagnostic]:
+        tasks = ctx.doc.task_map
+        for pipeline, node in pipeline_nodes(ctx):
+            name = node.str("task")
+            if node.type == "task" and name is not None and not node.has("commit") \
+                    and name not in tasks:
+                yield self.at(ctx.path, node.value_span("task"),
+                              f"pipeline {pipeline.name!r} node {node.name!r}: task {name!r} is "
+                              f"not defined{did_you_mean(name, tasks)}")
+
+
+class UnknownEndpoint(Rule):
+    """
+    ## What it does
+    Reports a deployment node whose `endpoints` list names an endpoint the
+    file does not define.
+
+    ## Why
+    The deployment node would try to create a version with an endpoint that
+    does not exist, and fail at the end of an otherwise finished pipeline.
+
+    ## Example
+    ```yaml
+    - endpoint: {name: predict, image: docker.io/library/python:3.12, server-command: python serve.py}
+    - pipeline:
+        name: ship
+        nodes:
+          - {name: deploy, type: deployment, deployment: prod, endpoints: [predcit]}
+        edges: []
+    ```
+
+    ## Use instead
+    ```yaml
+          - {name: deploy, type: deployment, deployment: prod, endpoints: [predict]}
+    ```
+    """
+
+    code = "VH452"
+    name = "unknown-endpoint"
+    severity = Severity.ERROR
+    summary = "A deployment node names an endpoint that is not defined"
+
+    def check(self, ctx: LintContext) -> Iterator[Diagnostic]:
+        endpoints = ctx.doc.endpoint_map
+        for pipeline, node in pipeline_nodes(ctx):
+            if node.type != "deployment":
+                continue
+            for name, span in node.strings("endpoints"):
+                if name not in endpoints:
+                    yield self.at(ctx.path, span,
+                                  f"pipeline {pipeline.name!r} node {node.name!r}: endpoint "
+                                  f"{name!r} is not defined{did_you_mean(name, endpoints)}")

@@ -1,0 +1,234 @@
+"""Step-level checks: presets, stop conditions, durations, duplicate members."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from yamlcheck.diagnostic import Diagnostic, Severity
+from yamlcheck.document.model import Obj
+from yamlcheck.lint_context import LintContext
+from yamlcheck.rules.registry import Rule
+from yamlcheck.rules.syntax import duration_problem, expression_problem
+
+
+def overrides(ctx: LintContext) -> Iterator[tuple[str, Obj]]:
+    """(label, override) for every pipeline node that has one."""
+    for pipeline in ctx.doc.pipelines:
+        for node in pipeline.nodes:
+            if node.override is not None:
+                yield f"pipeline {pipeline.name!r} node {node.name!r}", node.override
+
+
+class PresetWithoutEnvironment(Rule):
+    """
+    ## What it does
+    Reports a `runtime-config-preset` without an `environment` next to it, on
+    a step or in a pipeline node's `override`.
+
+    ## Why
+    A runtime configuration preset belongs to one environment; Valohai refuses
+    to create the execution without it.
+
+    ## Example
+    ```yaml
+    - step:
+        name: train
+        image: docker.io/library/python:3.12
+        command: python train.py
+        runtime-config-preset: big-memory
+    ```
+
+    ## Use instead
+    ```yaml
+    - step:
+        name: train
+        image: docker.io/library/python:3.12
+        command: python train.py
+        environment: aws-eu-west-1-g4dn-xlarge
+        runtime-config-preset: big-memory
+    ```
+    """
+
+    code = "VH403"
+    name = "preset-without-environment"
+    severity = Severity.ERROR
+    summary = "runtime-config-preset is set without environment"
+
+    def check(self, ctx: LintContext) -> Iterator[Diagnostic]:
+        places: list[tuple[str, Obj]] = [(f"step {s.name!r}", s) for s in ctx.doc.steps]
+        places.extend(overrides(ctx))
+        for label, obj in places:
+            if obj.get("runtime-config-preset") and not obj.get("environment"):
+                yield self.at(ctx.path, obj.key_span("runtime-config-preset"),
+                              f"{label}: `runtime-config-preset` needs `environment` beside it")
+
+
+class InvalidStopCondition(Rule):
+    """
+    ## What it does
+    Checks a step's or task's `stop-condition` the way Valohai evaluates it:
+    names, numbers, strings, one comparison at a time, `and`/`or`/`not`,
+    `+ - * / //`, and calls of plain function names, at most eight levels deep.
+
+    ## Why
+    Valohai refuses a file with a stop condition it cannot parse.
+
+    ## Example
+    ```yaml
+    - step:
+        name: train
+        image: docker.io/library/python:3.12
+        command: python train.py
+        stop-condition: 0 < loss < 0.1
+    ```
+
+    ## Use instead
+    ```yaml
+    - step:
+        name: train
+        image: docker.io/library/python:3.12
+        command: python train.py
+        stop-condition: loss < 0.1 and loss > 0
+    ```
+    """
+
+    code = "VH404"
+    name = "invalid-stop-condition"
+    severity = Severity.ERROR
+    summary = "A stop-condition that is not a valid expression"
+
+    def check(self, ctx: LintContext) -> Iterator[Diagnostic]:
+        places: list[tuple[str, Obj]] = [(f"step {s.name!r}", s) for s in ctx.doc.steps]
+        places += [(f"task {t.name!r}", t) for t in ctx.doc.tasks]
+        for label, obj in places:
+            expression = obj.str("stop-condition")
+            if expression is None:
+                continue
+            problem = expression_problem(expression)
+            if problem:
+                yield self.at(ctx.path, obj.value_span("stop-condition"),
+                              f"{label}: `stop-condition` is not a valid expression: {problem}")
+
+
+class InvalidDuration(Rule):
+    """
+    ## What it does
+    Checks `time-limit` and `no-output-timeout` strings: groups of a number
+    and a unit (`s`, `m`, `h`, `d`, `w`; only the first letter counts, so
+    `90 minutes` works), adding up to a positive duration.
+
+    ## Why
+    Valohai's parser crashes on a number without a unit (`"300"`) or a
+    negative one, and refuses an unknown unit.
+
+    ## Example
+    ```yaml
+    - step:
+        name: train
+        image: docker.io/library/python:3.12
+        command: python train.py
+        time-limit: "300"
+    ```
+
+    ## Use instead
+    ```yaml
+    - step:
+        name: train
+        image: docker.io/library/python:3.12
+        command: python train.py
+        time-limit: 300
+    ```
+    """
+
+    code = "VH405"
+    name = "invalid-duration"
+    severity = Severity.ERROR
+    summary = "A time-limit or no-output-timeout that is not a valid duration"
+
+    def check(self, ctx: LintContext) -> Iterator[Diagnostic]:
+        for step in ctx.doc.steps:
+            for key in ("time-limit", "no-output-timeout"):
+                value = step.str(key)
+                problem = duration_problem(value) if value is not None else None
+                if problem:
+                    yield self.at(ctx.path, step.value_span(key),
+                                  f"step {step.name!r}: `{key}` {value!r} is invalid: {problem}")
+
+
+class DuplicateMemberName(Rule):
+    """
+    ## What it does
+    Reports a parameter, input, output or environment variable defined twice
+    in one step (or one node override), and two mounts with the same
+    destination.
+
+    ## Why
+    Valohai keeps the last definition and silently drops the first, so its
+    type, default or description never take effect.
+
+    ## Example
+    ```yaml
+    - step:
+        name: train
+        image: docker.io/library/python:3.12
+        command: python train.py {parameters}
+        parameters:
+          - {name: epochs, type: integer, default: 10}
+          - {name: epochs, type: integer, default: 20}
+    ```
+
+    ## Use instead
+    ```yaml
+    - step:
+        name: train
+        image: docker.io/library/python:3.12
+        command: python train.py {parameters}
+        parameters:
+          - {name: epochs, type: integer, default: 20}
+    ```
+    """
+
+    code = "VH406"
+    name = "duplicate-member-name"
+    severity = Severity.WARNING
+    summary = "A step defines a parameter, input, output, variable or mount twice"
+
+    _MEMBERS = (("parameters", "parameter"), ("inputs", "input"), ("outputs", "output"),
+                ("environment-variables", "environment variable"))
+
+    def check(self, ctx: LintContext) -> Iterator[Diagnostic]:
+        places: list[tuple[str, Obj]] = [(f"step {s.name!r}", s) for s in ctx.doc.steps]
+        places.extend(overrides(ctx))
+        for label, obj in places:
+            for key, noun in self._MEMBERS:
+                seen: dict[str, int] = {}
+                for member in obj.objects(key):
+                    name = member.name
+                    if name is None:
+                        continue
+                    if name in seen:
+                        yield self.at(ctx.path, member.name_span,
+                                      f"{label}: {noun} {name!r} is already defined at line "
+                                      f"{seen[name]}; only this later one is used")
+                    else:
+                        seen[name] = member.name_span[0] + 1
+            yield from self._mounts(ctx, label, obj)
+
+    def _mounts(self, ctx: LintContext, label: str, obj: Obj) -> Iterator[Diagnostic]:
+        mounts = obj.get("mounts")
+        if not isinstance(mounts, list):
+            return
+        seen: dict[str, int] = {}
+        for index, mount in enumerate(mounts):
+            if isinstance(mount, str) and ":" in mount:
+                destination = mount.split(":", 2)[1]
+            elif isinstance(mount, dict) and isinstance(mount.get("destination"), str):
+                destination = mount["destination"]
+            else:
+                continue
+            span = mounts.item_span(index)  # type: ignore[attr-defined]
+            if destination in seen:
+                yield self.at(ctx.path, span, f"{label}: two mounts at {destination!r} "
+                              f"(the first at line {seen[destination]})")
+            else:
+                seen[destination] = span[0] + 1
