@@ -31,9 +31,11 @@ class Item(NamedTuple):
 def _type_word(value: Any) -> str:
     if value is None:
         return "empty"
-    if isinstance(value, (PosList, list)):
+    if isinstance(value, list):
         return "a list"
-    return f"a {type(value).__name__} value" if not isinstance(value, str) else "a string"
+    if isinstance(value, dict):
+        return "a mapping"
+    return "a string" if isinstance(value, str) else f"a {type(value).__name__} value"
 
 
 def split_items(root: Any, path: str, loaded: bool) -> tuple[list[Item], list[Diagnostic]]:

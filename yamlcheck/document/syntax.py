@@ -18,6 +18,8 @@ def _describe(problem: str, context: str, context_mark: Any, char: str) -> str:
     if "cannot start any token" in problem:
         shown = repr(char) if char.strip() else "this character"
         return f"{shown} cannot start a plain value; put the value in quotes"
+    if "found unexpected ':'" in problem:
+        return "a plain value inside [...] or {...} cannot contain ':'; put the value in quotes"
     if "mapping values are not allowed" in problem:
         return ("unexpected ':' inside a plain value; check the indentation of this line, "
                 "or quote a value that contains ': '")

@@ -271,7 +271,7 @@ class IncompatibleEdge(Rule):
             label = f"pipeline {pipeline.name!r}"
             if pair not in COMPATIBLE:
                 yield self.at(ctx.path, target.span,
-                              f"{label}: a {pair[0]} cannot feed a {pair[1]} "
+                              f"{label}: {_article(pair[0])} cannot feed {_article(pair[1])} "
                               f"({source.text} -> {target.text})")
             elif (pair[1] == "file") != (target.node.type == "deployment"):
                 what = ("a file target needs a deployment node" if pair[1] == "file"
@@ -334,6 +334,10 @@ class PipelineCycle(Rule):
                 chain = " -> ".join([a, *path])
                 yield self.at(ctx.path, span,
                               f"pipeline {pipeline.name!r}: edges form a cycle: {chain}")
+
+
+def _article(word: str) -> str:
+    return f"{'an' if word[0] in 'aeiou' else 'a'} {word}"
 
 
 def _path(graph: dict[str, set[str]], start: str, goal: str) -> list[str] | None:
@@ -443,6 +447,7 @@ class ActionNotWellKnown(Rule):
                         for value, span in action.strings(key):
                             if value not in known:
                                 yield self.at(ctx.path, span,
-                                              f"node {node.name!r}: action `{key}` {value!r} is not "
+                                              f"pipeline {pipeline.name!r} node {node.name!r}: "
+                                              f"action `{key}` {value!r} is not "
                                               f"well known, so the action {effect}"
                                               f"{did_you_mean(value, known)}")

@@ -60,7 +60,7 @@ def value_problems(parameter: Parameter, value: Any) -> list[str]:
     multiple = parameter.get("multiple", "none") not in (None, "none")
     if isinstance(value, list):
         if not multiple:
-            return [f"{len(value)} values are given, but the parameter takes one "
+            return [f"is a list of {len(value)} values, but the parameter takes one "
                     "(set `multiple` to allow several)"]
         atoms = list(value)
     else:
