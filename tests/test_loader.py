@@ -1,0 +1,167 @@
+"""Loading YAML: positions, YAML 1.1 values, duplicate keys, tags and limits."""
+
+from __future__ import annotations
+
+import codecs
+import time
+
+import pytest
+
+from yamlcheck.document import scalars
+from yamlcheck.document.loader import load
+from yamlcheck.document.tree import PosList, PosMap
+
+
+def loaded(text: str | bytes):
+    data = text.encode("utf-8") if isinstance(text, str) else text
+    return load("f.yaml", data)
+
+
+def test_positions_of_keys_and_values() -> None:
+    result = loaded("- step:\n    name: train\n    image: 'x:1'\n")
+    step = result.root[0]["step"]
+    assert isinstance(step, PosMap)
+    assert step.key_span("image")[:4] == (2, 4, 2, 9)
+    assert step.value_span("image")[:4] == (2, 11, 2, 16)  # includes the quotes
+    assert result.root.item_span(0)[:2] == (0, 2)
+
+
+def test_positions_count_characters_not_bytes() -> None:
+    result = loaded("a: 'é€'\nb: x\n")
+    assert result.root.value_span("b")[:2] == (1, 3)
+    assert result.root.value_span("a")[5] - result.root.value_span("a")[4] == 4
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("yes", True), ("Off", False), ("on", True), ("~", None), ("", None), ("null", None),
+    ("0777", 0o777), ("0x1F", 31), ("0b101", 5), ("1_000", 1000), ("1:30", 90), ("-17", -17),
+    ("1.5", 1.5), ("1e3", "1e3"), ("1.0e+3", 1000.0), (".inf", float("inf")), ("'5'", "5"),
+    ('"yes"', "yes"), ("!!str 12", "12"), ("!!int '12'", 12), ("x y", "x y"),
+])
+def test_yaml_1_1_scalars(text: str, value: object) -> None:
+    assert loaded(f"v: {text}\n").root["v"] == value
+
+
+def test_dates_are_not_strings() -> None:
+    value = loaded("v: 2020-09-02\n").root["v"]
+    assert isinstance(value, scalars.Timestamp) and not isinstance(value, str)
+
+
+def test_duplicate_key_is_reported_and_last_value_wins() -> None:
+    result = loaded("a: 1\nb: 2\na: 3\n")
+    assert result.root["a"] == 3
+    (finding,) = result.diagnostics
+    assert finding.code == "VH002" and (finding.line, finding.column) == (3, 1)
+    assert "first at line 1" in finding.message
+
+
+def test_merge_keys_follow_pyyaml() -> None:
+    result = loaded("base: &b {x: 1, y: 2}\nother: &o {y: 3, z: 4}\nc:\n  <<: [*b, *o]\n  x: 9\n")
+    assert dict(result.root["c"]) == {"x": 9, "y": 2, "z": 4}
+    assert not result.diagnostics
+
+
+def test_unsafe_tags_are_reported_never_constructed() -> None:
+    result = loaded("v: !!python/object/apply:os.system ['touch /tmp/pwned']\n")
+    (finding,) = result.diagnostics
+    assert finding.code == "VH001" and "python/object/apply" in finding.message
+    assert result.root["v"] is None
+
+
+def test_unhashable_key() -> None:
+    result = loaded("? [a, b]\n: 1\nc: 2\n")
+    assert [d.code for d in result.diagnostics] == ["VH001"]
+    assert result.root["c"] == 2
+
+
+@pytest.mark.parametrize(("text", "line", "column", "words"), [
+    ("a: 1\n\tb: 2\n", 2, 1, "tab"),
+    ("a: 'open\nb: 2\n", 3, 1, "never closed"),
+    ("a: *nope\n", 1, 4, "anchor that is not defined"),
+    ("a: [1, 2\nb: 3\n", 2, 2, "not closed"),
+    ("a:\n  b: 1\n c: 2\n", 3, 2, "line up"),
+    ("a: 1\n---\nb: 2\n", 2, 1, "more than one YAML document"),
+    ("a: @x\n", 1, 4, "cannot start a plain value"),
+])
+def test_syntax_errors_are_located_and_plain(text: str, line: int, column: int,
+                                             words: str) -> None:
+    (finding,) = loaded(text).diagnostics
+    assert finding.code == "VH001"
+    assert (finding.line, finding.column) == (line, column)
+    assert words in finding.message
+    assert "Indentation Error" not in finding.message
+
+
+def test_invalid_utf8_is_located() -> None:
+    (finding,) = loaded(b"a: 1\nb: caf\xe9\n").diagnostics
+    assert finding.code == "VH001" and (finding.line, finding.column) == (2, 7)
+    assert "0xe9" in finding.message
+
+
+def test_nul_byte_is_located() -> None:
+    (finding,) = loaded(b"a: 1\nb: x\x00y\n").diagnostics
+    assert finding.code == "VH001" and (finding.line, finding.column) == (2, 5)
+
+
+def test_bom_and_crlf() -> None:
+    result = loaded(codecs.BOM_UTF8 + b"a: 1\r\nb: two\r\n")
+    assert result.root == {"a": 1, "b": "two"}
+    assert result.source.bom == codecs.BOM_UTF8
+    assert result.root.value_span("b")[:2] == (1, 3)
+
+
+def test_utf16_with_bom() -> None:
+    result = loaded(codecs.BOM_UTF16_LE + "a: é\n".encode("utf-16-le"))
+    assert result.root == {"a": "é"}
+
+
+def test_empty_file_loads_as_none() -> None:
+    result = loaded("")
+    assert result.loaded and result.root is None and not result.diagnostics
+
+
+def test_billion_laughs_is_stopped_quickly() -> None:
+    text = "a: &a [x, x, x, x, x, x, x, x, x]\n"
+    previous = "a"
+    for name in "bcdefghi":
+        text += f"{name}: &{name} [{', '.join([f'*{previous}'] * 9)}]\n"
+        previous = name
+    started = time.perf_counter()
+    result = loaded(text)
+    assert time.perf_counter() - started < 1.0
+    assert [d.code for d in result.diagnostics] == ["VH005"]
+    assert not result.loaded
+
+
+@pytest.mark.parametrize("depth", [150, 5_000, 60_000])
+def test_deep_nesting_is_stopped_without_crashing(depth: int) -> None:
+    result = loaded("v: " + "[" * depth + "]" * depth + "\n")
+    assert [d.code for d in result.diagnostics] == ["VH005"]
+
+
+def test_deep_block_nesting() -> None:
+    text = "".join(" " * i + "-\n" for i in range(5_000))
+    result = loaded(text)
+    assert [d.code for d in result.diagnostics] == ["VH005"]
+
+
+def test_recursive_alias_is_reported() -> None:
+    result = loaded("a: &a [*a]\n")
+    assert [d.code for d in result.diagnostics] in (["VH005"], ["VH001"])
+
+
+def test_huge_integer() -> None:
+    result = loaded("v: " + "9" * 5000 + "\n")
+    assert [d.code for d in result.diagnostics] == ["VH005"]
+
+
+def test_too_large_file() -> None:
+    result = load("big.yaml", b"a: " + b"x" * (11 * 1024 * 1024))
+    (finding,) = result.diagnostics
+    assert finding.code == "VH005" and "MiB" in finding.message
+
+
+def test_lists_keep_item_positions() -> None:
+    result = loaded("- a\n- b\n-   c\n")
+    assert isinstance(result.root, PosList)
+    assert result.root.item_span(2)[:2] == (2, 4)
