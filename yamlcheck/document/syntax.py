@@ -34,6 +34,8 @@ def _describe(problem: str, context: str, context_mark: Any, char: str) -> str:
         return f"the list opened with '['{opened} is not closed with ']'"
     if "expected ',' or '}'" in problem:
         return f"the mapping opened with '{{'{opened} is not closed with '}}'"
+    if "expected node content" in problem and "flow" in context:
+        return f"a value is missing, or the bracket opened{opened} is not closed"
     if "unexpected end of stream" in problem and "quoted scalar" in context:
         return f"the quoted value opened{opened} is never closed"
     if "unknown escape character" in problem:

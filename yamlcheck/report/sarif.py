@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections import Counter
 from typing import Any
 
@@ -41,7 +42,8 @@ def rule_descriptor(rule: type[Rule]) -> dict[str, Any]:
 
 def fingerprint(d: Diagnostic, line_text: str, seen: Counter[str]) -> str:
     """Stable across edits that only move the finding to another line."""
-    basis = f"{d.code}\0{d.path}\0{' '.join(line_text.split())}\0{d.message}"
+    message = re.sub(r"\bline \d+", "line", d.message)  # "first at line 3" moves too
+    basis = f"{d.code}\0{d.path}\0{' '.join(line_text.split())}\0{message}"
     digest = hashlib.sha256(basis.encode("utf-8")).hexdigest()[:32]
     seen[digest] += 1
     return f"{digest}:{seen[digest]}"

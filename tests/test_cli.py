@@ -1,0 +1,236 @@
+"""The command line through Typer's runner and as a real subprocess."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from helpers import ROOT, run_cli
+
+GOOD = """\
+- step:
+    name: train
+    image: docker.io/library/python:3.12
+    command: python train.py
+"""
+BAD = """\
+- step:
+    name: train
+    image: python:3.9
+    command: python train.py
+    imgae: x
+"""
+WARN_ONLY = """\
+- step:
+    name: train
+    image: docker.io/library/python:latest
+    command: python train.py
+"""
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    (tmp_path / ".git").mkdir()
+    return tmp_path
+
+
+def write(folder: Path, text: str, name: str = "valohai.yaml") -> Path:
+    path = folder / name
+    path.write_text(text)
+    return path
+
+
+def test_clean_file_exits_0(project: Path) -> None:
+    status, out, _ = run_cli("lint", str(write(project, GOOD)))
+    assert status == 0
+    assert "No problems found in 1 file." in out
+
+
+def test_findings_exit_1_with_snippet_and_caret(project: Path) -> None:
+    path = write(project, BAD)
+    status, out, _ = run_cli("lint", str(path))
+    assert status == 1
+    assert f"{path}:3:12: VH203 error: image 'python:3.9' has no registry host" in out
+    assert "3 |     image: python:3.9" in out
+    assert "  |            ^^^^^^^^^^" in out
+    assert f"{path}:5:5: VH101 error" in out
+    assert "Found 2 problems in 1 file: 2 errors. 1 fixable with --fix." in out
+
+
+def test_no_path_lints_valohai_yaml_in_the_folder(project: Path) -> None:
+    write(project, GOOD)
+    status, out, _ = run_cli("lint", cwd=project)
+    assert status == 0 and "1 file" in out
+
+
+def test_missing_path_is_a_usage_error(project: Path) -> None:
+    status, _, err = run_cli("lint", str(project / "nope.yaml"))
+    assert status == 2
+    assert "does not exist" in err
+
+
+def test_folder_without_files_is_a_usage_error(project: Path) -> None:
+    status, _, err = run_cli("lint", str(project))
+    assert status == 2 and "no valohai YAML file" in err
+
+
+def test_folder_is_searched(project: Path) -> None:
+    sub = project / "a" / "b"
+    sub.mkdir(parents=True)
+    write(sub, GOOD)
+    write(project, GOOD, "train-valohai.yml")
+    write(project, "not: linted\n", "other.yaml")
+    status, out, _ = run_cli("lint", str(project), "--format", "json")
+    assert status == 0
+    files = json.loads(out)["files"]
+    assert len(files) == 2 and all("valohai" in f for f in files)
+
+
+@pytest.mark.parametrize(("threshold", "status"), [
+    ("error", 0), ("warning", 1), ("info", 1), ("never", 0),
+])
+def test_fail_on(project: Path, threshold: str, status: int) -> None:
+    code, out, _ = run_cli("lint", str(write(project, WARN_ONLY)), "--fail-on", threshold)
+    assert code == status
+    assert "VH205" in out
+
+
+def test_fail_on_never_with_errors(project: Path) -> None:
+    code, _, _ = run_cli("lint", str(write(project, BAD)), "--fail-on", "never")
+    assert code == 0
+
+
+def test_select_and_ignore_prefixes(project: Path) -> None:
+    path = str(write(project, BAD))
+    _, out, _ = run_cli("lint", path, "--select", "VH2", "--format", "concise")
+    assert "VH203" in out and "VH101" not in out
+    _, out, _ = run_cli("lint", path, "--ignore", "VH2", "--format", "concise")
+    assert "VH203" not in out and "VH101" in out
+    _, out, _ = run_cli("lint", path, "--select", "VH206", "--format", "concise")
+    assert out.splitlines()[0].split()[1] == "VH206"
+
+
+def test_bad_option_values_exit_2(project: Path) -> None:
+    path = str(write(project, GOOD))
+    for args in (["--format", "xml"], ["--fail-on", "sometimes"], ["--select", "E501"],
+                 ["--color", "rainbow"], ["--jobs", "0"], ["--pin-digests"]):
+        status, _, err = run_cli("lint", path, *args)
+        assert status == 2, args
+        assert "Traceback" not in err
+
+
+def test_json_report_matches_the_contract(project: Path) -> None:
+    path = write(project, BAD)
+    status, out, _ = run_cli("lint", str(path), "--format", "json")
+    data = json.loads(out)
+    assert status == 1
+    assert data["version"] == 1 and data["tool"]["name"] == "yamlcheck"
+    assert data["summary"] == {"files": 1, "errors": 2, "warnings": 0, "infos": 0}
+    first = data["diagnostics"][0]
+    assert first == {
+        "path": str(path), "line": 3, "column": 12, "end_line": 3, "end_column": 22,
+        "code": "VH203", "name": "image-not-fully-qualified", "severity": "error",
+        "message": "image 'python:3.9' has no registry host; write 'docker.io/library/python:3.9'",
+        "fix": {"replacement": "docker.io/library/python:3.9"},
+    }
+    (image,) = data["images"]
+    assert image == {
+        "path": str(path), "line": 3, "column": 12, "location": "step[train].image",
+        "image": "python:3.9", "normalized": "docker.io/library/python:3.9",
+        "registry": "docker.io", "repository": "library/python", "tag": "3.9", "digest": None,
+        "registry_match": None, "remote": None,
+    }
+
+
+def test_stdin_with_filename(project: Path) -> None:
+    status, out, _ = run_cli("lint", "-", "--stdin-filename", "ci/valohai.yaml",
+                             "--format", "concise", stdin=BAD.encode())
+    assert status == 1
+    assert out.startswith("ci/valohai.yaml:3:12: VH203")
+
+
+def test_output_file_is_written_even_when_clean(project: Path) -> None:
+    target = project / "out" / "report.json"
+    target.parent.mkdir()
+    status, out, _ = run_cli("lint", str(write(project, GOOD)), "--format", "json",
+                             "--output", str(target))
+    assert status == 0 and out == ""
+    assert json.loads(target.read_text())["diagnostics"] == []
+
+
+def test_github_format_is_chosen_on_actions(project: Path) -> None:
+    status, out, _ = run_cli("lint", str(write(project, BAD)), env={"GITHUB_ACTIONS": "true"})
+    assert status == 1
+    assert out.startswith("::error file=")
+
+
+@pytest.mark.parametrize(("args", "env", "colored"), [
+    (["--color", "always"], {}, True),
+    (["--color", "never"], {}, False),
+    (["--color", "auto"], {}, False),  # not a TTY
+    (["--color", "always"], {"NO_COLOR": "1"}, True),  # an explicit request wins
+])
+def test_colour(project: Path, args: list[str], env: dict[str, str], colored: bool) -> None:
+    _, out, _ = run_cli("lint", str(write(project, BAD)), *args, env=env)
+    assert ("\033[" in out) == colored
+
+
+def test_rules_explain_schema() -> None:
+    status, out, _ = run_cli("rules")
+    assert status == 0 and "VH203" in out and "image-not-fully-qualified" in out
+    status, out, _ = run_cli("rules", "--format", "json")
+    assert any(r["code"] == "VH206" and not r["default_enabled"] for r in json.loads(out))
+    status, out, _ = run_cli("explain", "vh203")
+    assert status == 0 and "## Example" in out and "## Use instead" in out
+    status, _, err = run_cli("explain", "VH999")
+    assert status == 2 and "unknown rule" in err
+    status, out, _ = run_cli("schema")
+    assert json.loads(out)["$defs"]["step"]
+    status, out, _ = run_cli("schema", "config")
+    assert "registries" in json.loads(out)["properties"]
+
+
+def test_help_shows_examples() -> None:
+    for command in ("lint", "rules", "explain", "schema"):
+        status, out, _ = run_cli(command, "--help")
+        assert status == 0 and "Examples" in out, command
+
+
+def _subprocess(*args: str, cwd: Path, stdin: bytes | None = None,
+                extra_env: dict[str, str] | None = None) -> subprocess.CompletedProcess[bytes]:
+    env = {k: v for k, v in os.environ.items() if k not in ("GITHUB_ACTIONS", "NO_COLOR")}
+    env.update(extra_env or {})
+    return subprocess.run([sys.executable, "-m", "yamlcheck", *args], cwd=cwd, input=stdin,
+                          capture_output=True, env=env, timeout=60)
+
+
+def test_real_subprocess(project: Path) -> None:
+    write(project, BAD)
+    result = _subprocess("lint", "--format", "concise", cwd=project)
+    assert result.returncode == 1
+    assert result.stdout.decode().startswith("valohai.yaml:3:12: VH203")
+    version = _subprocess("--version", cwd=project)
+    assert version.returncode == 0 and version.stdout.decode().startswith("yamlcheck 0.")
+
+
+def test_internal_error_is_one_line_with_exit_3(project: Path) -> None:
+    write(project, GOOD)
+    crash = ("import sys, yamlcheck.lint as l\n"
+             "def boom(*a, **k): raise RuntimeError('simulated bug')\n"
+             "l.analyse = boom\nimport yamlcheck.runner as r\nr.analyse = boom\n"
+             "sys.argv = ['yamlcheck', 'lint']\nfrom yamlcheck.cli import main\nmain()\n")
+    result = subprocess.run([sys.executable, "-c", crash], cwd=project, capture_output=True,
+                            timeout=60)
+    assert result.returncode == 3
+    err = result.stderr.decode()
+    assert "internal error" in err and "simulated bug" in err and "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_package_runs_from_a_source_checkout() -> None:
+    assert (ROOT / "yamlcheck" / "__main__.py").exists()
