@@ -6,8 +6,11 @@ and tested with plain values.
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
@@ -19,6 +22,19 @@ from yamlcheck.document.loader import load
 from yamlcheck.lint import FileResult, analyse, finish
 from yamlcheck.report.base import Report, get_reporter
 from yamlcheck.targets import Target, TargetError, resolve
+
+
+@contextmanager
+def _no_cyclic_gc() -> Iterator[None]:
+    """Loading builds many small acyclic objects; the cycle collector would
+    rescan them again and again (quadratic in the file size), so pause it."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 class UsageError(Exception):
@@ -111,10 +127,16 @@ class Runner:
             raise UsageError(f"yamlcheck: {target.path}: cannot read: {exc.strerror}") from None
 
     def lint(self) -> Report:
+        configs: list[Path] = []
         try:
-            targets = resolve(self.options.paths, self.options.stdin_filename)
+            targets = resolve(self.options.paths, self.options.stdin_filename, configs)
         except TargetError as exc:
             raise UsageError(f"yamlcheck: {exc}") from None
+        for config in configs:
+            try:
+                load_config(config)
+            except ConfigError as exc:
+                raise UsageError(*exc.lines) from None
         results: list[FileResult] = []
         for target in targets:
             if target.stdin:
@@ -178,10 +200,11 @@ def run(options: LintOptions, stdout: IO[str], stderr: IO[str],
     """The whole ``lint`` command; returns the exit status."""
     try:
         runner = Runner(options, stdin)
-        report = runner.lint()
-        fixed_stdin: dict[str, str] = {}
-        if options.fix:
-            report, fixed_stdin = runner.fix(report)
+        with _no_cyclic_gc():
+            report = runner.lint()
+            fixed_stdin: dict[str, str] = {}
+            if options.fix:
+                report, fixed_stdin = runner.fix(report)
     except UsageError as exc:
         for line in exc.lines:
             print(line, file=stderr)
@@ -189,7 +212,8 @@ def run(options: LintOptions, stdout: IO[str], stderr: IO[str],
     name = choose_format(options.output_format)
     report_stream = stderr if fixed_stdin else stdout
     color = use_color(options.color, report_stream, bool(options.output))
-    text = get_reporter(name)(color=color, verbose=options.verbose > 0).render(report)
+    with _no_cyclic_gc():
+        text = get_reporter(name)(color=color, verbose=options.verbose > 0).render(report)
     for document in fixed_stdin.values():
         stdout.write(document)
     if options.output:

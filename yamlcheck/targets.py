@@ -15,6 +15,9 @@ _SKIP_DIRS = frozenset((".git", ".hg", ".svn", "node_modules", ".venv", "venv", 
                         ".tox", ".mypy_cache", ".ruff_cache", ".pytest_cache"))
 
 
+CONFIG_NAMES = (".yamlcheck.yaml", ".yamlcheck.yml")
+
+
 class TargetError(Exception):
     """A path that cannot be linted (exit 2)."""
 
@@ -41,7 +44,11 @@ def _display(path: Path) -> str:
     return text[2:] if text.startswith("./") else text
 
 
-def resolve(paths: list[str], stdin_filename: str | None = None) -> list[Target]:
+def resolve(paths: list[str], stdin_filename: str | None = None,
+            configs: list[Path] | None = None) -> list[Target]:
+    """The files to lint.  Config files among ``paths`` are appended to
+    ``configs`` (to be validated) and stand for the valohai files below them."""
+    configs = configs if configs is not None else []
     if not paths:
         for name in ("valohai.yaml", "valohai.yml"):
             if Path(name).is_file():
@@ -54,7 +61,11 @@ def resolve(paths: list[str], stdin_filename: str | None = None) -> list[Target]
             targets.append(Target(stdin_filename or "<stdin>", stdin=True))
             continue
         path = Path(raw)
-        if path.is_dir():
+        if path.name in CONFIG_NAMES and path.is_file():
+            # A changed config file (pre-commit passes it): lint what it governs.
+            configs.append(path)
+            files = _walk(path.parent)
+        elif path.is_dir():
             files = _walk(path)
             if not files:
                 raise TargetError(f"no valohai YAML file (such as valohai.yaml) under {raw!r}")

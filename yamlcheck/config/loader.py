@@ -47,11 +47,18 @@ def _format(diagnostics: list[Diagnostic]) -> list[str]:
 
 
 def _has_tool_table(path: Path) -> bool:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return False
+    compact = text.replace(" ", "")
+    if "tool.yamlcheck" not in compact and "[tool]" not in compact:
+        return False  # the usual case: no need to parse the TOML
     import tomllib
 
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
         return False
     return isinstance(data.get("tool"), dict) and "yamlcheck" in data["tool"]
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from yamlcheck.diagnostic import Diagnostic, Span
 from yamlcheck.document import scalars
-from yamlcheck.document.composer import MAX_DEPTH
+from yamlcheck.document.composer import MAX_DEPTH, tag_of
 from yamlcheck.document.findings import DocumentTooComplex, DuplicateKey, YamlSyntaxError
 from yamlcheck.document.tree import PosList, PosMap
 
@@ -95,7 +95,7 @@ class Builder:
 
     # -- collections -------------------------------------------------------
     def _check_tag(self, node: Any, allowed: frozenset[str]) -> bool:
-        if node.tag in allowed:
+        if tag_of(node) in allowed:
             return True
         self._unsafe_tag(node)
         return False
@@ -108,7 +108,7 @@ class Builder:
         merges: list[tuple[Any, Span]] = []
         for key_node, value_node in node.value:
             key_span = node_span(key_node)
-            if key_node.tag == scalars.MERGE and type(key_node).__name__ == "ScalarNode":
+            if type(key_node).__name__ == "ScalarNode" and tag_of(key_node) == scalars.MERGE:
                 merges.append((value_node, key_span))
                 continue
             if type(key_node).__name__ != "ScalarNode":
@@ -154,7 +154,7 @@ class Builder:
 
     # -- scalars -----------------------------------------------------------
     def _scalar(self, node: Any) -> Any:
-        tag, text = node.tag, node.value
+        tag, text = tag_of(node), node.value
         if tag in _SCALAR_TAGS:
             try:
                 return scalars.construct(tag, text)
@@ -184,7 +184,7 @@ class Builder:
         self._report(
             YamlSyntaxError,
             node_span(node),
-            f"tag {_describe_tag(node.tag)!r} is not loaded by a safe YAML loader "
+            f"tag {_describe_tag(tag_of(node))!r} is not loaded by a safe YAML loader "
             "(Valohai rejects the file); remove the tag",
         )
 

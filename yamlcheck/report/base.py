@@ -20,6 +20,7 @@ class Report:
         self.fixed = fixed  # fixes applied with --fix
         self.remote = remote
         self.notes: list[str] = []
+        self._lines: dict[str, list[str]] = {}
 
     @property
     def files(self) -> list[str]:
@@ -43,12 +44,12 @@ class Report:
         return threshold is not None and any(d.severity >= threshold for d in self.diagnostics)
 
     def source_line(self, path: str, line: int) -> str | None:
-        for result in self.results:
-            if result.path == path and result.source is not None:
-                lines = result.source.text.split("\n")
-                if 1 <= line <= len(lines):
-                    return lines[line - 1].rstrip("\r")
-        return None
+        lines = self._lines.get(path)
+        if lines is None:
+            lines = next((r.source.text.split("\n") for r in self.results
+                          if r.path == path and r.source is not None), [])
+            self._lines[path] = lines
+        return lines[line - 1].rstrip("\r") if 1 <= line <= len(lines) else None
 
 
 class Reporter:

@@ -16,9 +16,9 @@ def inner_span(text: str, span: Span, needle: str, occurrence: int = 0) -> Span:
         index = raw.find(needle, index + 1)
         if index < 0:
             return span
-    absolute = start + index
-    line = text.count("\n", 0, absolute)
-    col = absolute - (text.rfind("\n", 0, absolute) + 1)
     if "\n" in needle:
         return span
+    absolute = start + index
+    line = span[0] + raw.count("\n", 0, index)  # count within the scalar only
+    col = absolute - (text.rfind("\n", max(0, start - span[1] - 1), absolute) + 1)
     return (line, col, line, col + len(needle), absolute, absolute + len(needle))

@@ -55,9 +55,15 @@ _MAX_DEPTH = 8
 _MAX_LENGTH = 100_000
 
 
+_WORD = re.compile(r"[A-Za-z_]\w*")
+
+
 def _rewrite_keywords(expression: str) -> str:
     """Keywords that cannot appear in an expression become plain names
     (``class`` -> ``_class``), as Valohai's evaluator does."""
+    words = set(_WORD.findall(expression))
+    if not any(keyword.iskeyword(w) and w not in _EXPRESSION_KEYWORDS for w in words):
+        return expression  # nothing to rewrite; tokenizing is comparatively slow
     try:
         tokens = list(tokenize.generate_tokens(io.StringIO(expression).readline))
     except (tokenize.TokenError, SyntaxError, IndentationError):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from functools import cache
-from importlib import resources
+from pathlib import Path
 from typing import Any
 
 # Keywords that never change whether an instance is valid.
@@ -15,6 +15,12 @@ ANNOTATIONS = frozenset((
 
 
 def read_text(name: str = "valohai.schema.json") -> str:
+    """A bundled schema's text (package data, wherever the package is installed)."""
+    beside = Path(__file__).resolve().parent.parent / "schemas" / name
+    if beside.is_file():  # a plain installation: skip importlib.resources' machinery
+        return beside.read_text(encoding="utf-8")
+    from importlib import resources
+
     return (resources.files("yamlcheck") / "schemas" / name).read_text(encoding="utf-8")
 
 
