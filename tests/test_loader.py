@@ -165,3 +165,15 @@ def test_lists_keep_item_positions() -> None:
     result = loaded("- a\n- b\n-   c\n")
     assert isinstance(result.root, PosList)
     assert result.root.item_span(2)[:2] == (2, 4)
+
+
+def test_pure_python_parser_gives_the_same_tree() -> None:
+    from yamlcheck.document.builder import Builder
+    from yamlcheck.document.composer import parser
+
+    text = ("- step:\n    name: train  # c\n    image: 'docker.io/a/b:1'\n    command: [a, b]\n"
+            "    parameters:\n      - {name: n, default: 0x10, optional: yes}\n")
+    fast = Builder("f").build(parser(text))
+    pure = Builder("f").build(parser(text, pure=True))
+    assert fast == pure
+    assert fast[1][0]["step"].value_span("image") == pure[1][0]["step"].value_span("image")

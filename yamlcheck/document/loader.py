@@ -8,8 +8,8 @@ from ruamel.yaml.error import YAMLError
 
 from yamlcheck.diagnostic import Diagnostic
 from yamlcheck.document.builder import Builder, Fatal
-from yamlcheck.document.composer import MAX_DEPTH, TooDeep, compose
-from yamlcheck.document.findings import DocumentTooComplex, YamlSyntaxError
+from yamlcheck.document.composer import parser
+from yamlcheck.document.findings import YamlSyntaxError
 from yamlcheck.document.reader import SourceText, decode
 from yamlcheck.document.syntax import syntax_error
 
@@ -39,31 +39,16 @@ def load(path: str, data: bytes) -> Loaded:
 def load_text(path: str, source: SourceText, result: Loaded | None = None) -> Loaded:
     result = result or Loaded(path, source)
     text = source.text
-    try:
-        node = compose(text)
-    except TooDeep as exc:
-        span = (exc.line, exc.column, exc.line, exc.column + 1, exc.index, exc.index + 1)
-        result.diagnostics.append(DocumentTooComplex.at(
-            path, span, f"nesting is deeper than {MAX_DEPTH} levels; linting stopped"
-        ))
-        return result
-    except YAMLError as exc:
-        span, message = syntax_error(exc, text)
-        result.diagnostics.append(YamlSyntaxError.at(path, span, message))
-        return result
-    except RecursionError:  # only the pure-Python composer recurses in Python
-        result.diagnostics.append(DocumentTooComplex.at(
-            path, (0, 0, 0, 1, 0, 1), "nesting is too deep to load"
-        ))
-        return result
-    if node is None:
-        result.loaded = True
-        return result
     builder = Builder(path)
     try:
-        result.root = builder.build(node)
-        result.loaded = True
+        found, root = builder.build(parser(text))
     except Fatal as exc:
         builder.diagnostics.append(exc.diagnostic)
+    except YAMLError as exc:
+        span, message = syntax_error(exc, text)
+        builder.diagnostics.append(YamlSyntaxError.at(path, span, message))
+    else:
+        result.root = root if found else None
+        result.loaded = True
     result.diagnostics.extend(builder.diagnostics)
     return result

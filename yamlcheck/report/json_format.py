@@ -37,9 +37,28 @@ def report_json(report: Report) -> dict[str, Any]:
     }
 
 
+def dumps(document: dict[str, Any]) -> str:
+    """Indented JSON with one list item per line.  Only the outer levels are
+    laid out by hand; each item is encoded by the (C) compact encoder, which
+    ``indent=`` would switch off."""
+    encode = json.JSONEncoder(ensure_ascii=False).encode
+    lines = ["{"]
+    keys = list(document)
+    for position, key in enumerate(keys):
+        comma = "," if position < len(keys) - 1 else ""
+        value = document[key]
+        if isinstance(value, list) and value:
+            items = ",\n".join(f"    {encode(item)}" for item in value)
+            lines.append(f"  {encode(key)}: [\n{items}\n  ]{comma}")
+        else:
+            lines.append(f"  {encode(key)}: {encode(value)}{comma}")
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
 @register
 class JsonReporter(Reporter):
     name = "json"
 
     def render(self, report: Report) -> str:
-        return json.dumps(report_json(report), indent=2, ensure_ascii=False) + "\n"
+        return dumps(report_json(report))
