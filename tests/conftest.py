@@ -14,3 +14,14 @@ def _isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> No
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
 
+
+
+@pytest.fixture(scope="session")
+def lab(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """Real registries on 127.0.0.1 (Debian's docker-registry), a token server,
+    TLS, and pushed images; shared by the whole session."""
+    from lab import Lab
+
+    instance = Lab(tmp_path_factory.mktemp("lab"))
+    yield instance
+    instance.close()

@@ -123,11 +123,21 @@ def lint(
         jobs=jobs, timeout=timeout, no_cache=no_cache, color=color, verbose=verbose,
     )
     if options.verbose:
-        import logging
-
-        logging.basicConfig(level=logging.DEBUG if verbose > 1 else logging.INFO,
-                            format="yamlcheck: %(message)s", stream=sys.stderr)
+        _log_to_stderr(verbose)
     raise typer.Exit(run(options, sys.stdout, sys.stderr))
+
+
+def _log_to_stderr(verbose: int) -> None:
+    """yamlcheck's own log lines only: other libraries' debug logs (botocore,
+    urllib3) print request headers, which may carry credentials."""
+    import logging
+
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("yamlcheck: %(message)s"))
+    logger = logging.getLogger("yamlcheck")
+    logger.handlers[:] = [handler]
+    logger.setLevel(logging.DEBUG if verbose > 1 else logging.INFO)
+    logger.propagate = False
 
 
 @app.command(epilog="**Examples**\n\n* `yamlcheck rules`\n* `yamlcheck rules --format json`")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from yamlcheck.config.model import Config
-from yamlcheck.diagnostic import Diagnostic
+from yamlcheck.diagnostic import Diagnostic, Fix
 from yamlcheck.document.loader import Loaded, load
 from yamlcheck.document.model import Document
 from yamlcheck.document.reader import SourceText
@@ -18,7 +18,7 @@ from yamlcheck.schema.validate import check_items
 class FileResult:
     """One file's findings and images."""
 
-    __slots__ = ("path", "source", "diagnostics", "images", "context")
+    __slots__ = ("path", "source", "diagnostics", "images", "context", "fixes")
 
     def __init__(self, path: str, source: SourceText | None,
                  diagnostics: list[Diagnostic] | None = None,
@@ -28,6 +28,7 @@ class FileResult:
         self.diagnostics: list[Diagnostic] = diagnostics if diagnostics is not None else []
         self.images: list[Any] = []
         self.context = context
+        self.fixes: list[Fix] = []  # fixes not tied to a finding (pinned digests)
 
 
 def lint_bytes(path: str, data: bytes, config: Config) -> FileResult:

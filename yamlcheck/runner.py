@@ -158,33 +158,43 @@ class Runner:
 
     def fix(self, report: Report) -> tuple[Report, dict[str, str]]:
         """Apply the safe fixes; files are rewritten atomically, stdin is
-        returned as text.  The report is rebuilt from the fixed files."""
+        returned as text.  The report is rebuilt from the fixed files.  With
+        --pin-digests a second pass pins the images the first pass qualified."""
+        fixed_stdin = {r.path: r.source.text for r in report.results
+                       if r.path in self._stdin_paths and r.source is not None}
+        results, applied = report.results, 0
+        for _ in range(2 if self.options.pin_digests else 1):
+            results, count = self._fix_pass(results, fixed_stdin)
+            applied += count
+            if not count:
+                break
+        return Report(results, fail_on=report.fail_on, fixed=applied,
+                      remote=report.remote), fixed_stdin
+
+    def _fix_pass(self, results: list[FileResult],
+                  fixed_stdin: dict[str, str]) -> tuple[list[FileResult], int]:
         from yamlcheck.atomic import write_atomically
         from yamlcheck.images.fix import apply_fixes
 
-        fixed_stdin: dict[str, str] = {}
         applied = 0
-        results: list[FileResult] = []
+        updated: list[FileResult] = []
         fresh: list[FileResult] = []
-        for result in report.results:
-            fixes = [d.fix for d in result.diagnostics if d.fix is not None]
+        for result in results:
+            fixes = result.fixes + [d.fix for d in result.diagnostics if d.fix is not None]
             source = result.source
-            stdin = result.path in self._stdin_paths
             if not fixes or source is None:
-                if stdin and source is not None:
-                    fixed_stdin[result.path] = source.text
-                results.append(result)
+                updated.append(result)
                 continue
             text, count = apply_fixes(source.text, fixes)
             applied += count
             data = source.encode(text)
-            if stdin:
+            if result.path in self._stdin_paths:
                 fixed_stdin[result.path] = text
             else:
                 write_atomically(result.path, data)
             config = result.context.config if result.context else Config()
             again = analyse(load(result.path, data), config)
-            results.append(again)
+            updated.append(again)
             fresh.append(again)
         if self.options.remote and fresh:
             from yamlcheck.registries.stage import check_remote
@@ -192,8 +202,7 @@ class Runner:
             check_remote(fresh, self.options)
         for result in fresh:
             finish(result)
-        fixed = Report(results, fail_on=report.fail_on, fixed=applied, remote=report.remote)
-        return fixed, fixed_stdin
+        return updated, applied
 
 
 def run(options: LintOptions, stdout: IO[str], stderr: IO[str],

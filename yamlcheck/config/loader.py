@@ -14,7 +14,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from yamlcheck.config.model import Config, HostSettings, RegistryEntry, RuleSelection
+from yamlcheck.config.model import Config, HostSettings, Options, RegistryEntry, RuleSelection
 from yamlcheck.diagnostic import FILE_START, Diagnostic, Severity, Span
 from yamlcheck.document.loader import load
 from yamlcheck.document.tree import PosList, PosMap
@@ -180,7 +180,7 @@ def build(root: Any, path: Path) -> Config:
     base = path.parent
     registries = []
     for entry in data.get("registries", []) or []:
-        options = {k: v for k, v in entry.items() if k not in ("match", "type")}
+        options = Options((k, v) for k, v in entry.items() if k not in ("match", "type"))
         line = entry.span[0] + 1 if isinstance(entry, PosMap) else 0
         registries.append(RegistryEntry(entry["match"], entry["type"], options, line))
     hosts = {}

@@ -45,6 +45,13 @@ class RuleSelection(NamedTuple):
         return self.severity.get(code, default)
 
 
+class Options(dict):  # type: ignore[type-arg]
+    """A registry entry's options; hashable so that entries can key a cache."""
+
+    def __hash__(self) -> int:  # type: ignore[override]
+        return hash(tuple(sorted((str(k), repr(v)) for k, v in self.items())))
+
+
 class RegistryEntry(NamedTuple):
     """One entry of ``registries``: a match pattern and how to get credentials."""
 

@@ -37,10 +37,12 @@ def scalar_fix(text: str, span: Span, value: str) -> Fix | None:
 
 
 def apply_fixes(text: str, fixes: Iterable[Fix]) -> tuple[str, int]:
-    """Apply non-overlapping fixes; returns the new text and how many applied."""
+    """Apply non-overlapping fixes; returns the new text and how many applied.
+    Of fixes for the same place, the first given wins."""
     chosen: list[Fix] = []
     last_end = -1
-    for fix in sorted(set(fixes), key=lambda f: (f.start, f.end)):
+    ordered = sorted(enumerate(fixes), key=lambda pair: (pair[1].start, pair[1].end, pair[0]))
+    for _, fix in ordered:
         if fix.start >= last_end:
             chosen.append(fix)
             last_end = fix.end

@@ -77,6 +77,7 @@ def classify_image(
         if namespace(candidate.match) == own:
             return Classification(None, needs_credentials=True,
                                   reason=f"pattern {candidate.match!r} covers the namespace {own}")
-    if provider.usually_private or ref.registry.lower() in {h.lower() for h in private_hosts}:
+    listed = ref.registry.lower() in {h.lower() for h in private_hosts}
+    if provider.usually_private or (listed and provider.kind != "docker-hub"):
         return Classification(None, usually_private=True)
     return Classification(None)

@@ -3,6 +3,7 @@
 import yamlcheck.document.findings  # noqa: F401
 import yamlcheck.images.registry_rules  # noqa: F401
 import yamlcheck.images.rules  # noqa: F401
+import yamlcheck.registries.outcomes  # noqa: F401
 import yamlcheck.rules.endpoints  # noqa: F401
 import yamlcheck.rules.items  # noqa: F401
 import yamlcheck.rules.overrides  # noqa: F401
