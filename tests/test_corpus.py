@@ -96,6 +96,25 @@ def test_images_list_is_complete_and_classified() -> None:
     assert total > 400
 
 
+def _changed_ranges(before: str, after: str) -> list[tuple[int, int, int]]:
+    """(line index, start column, end column in ``before``) of every change,
+    from a line diff refined character by character within changed lines."""
+    old, new = before.split("\n"), after.split("\n")
+    ranges = []
+    lines = difflib.SequenceMatcher(None, old, new, autojunk=False)
+    for tag, a0, a1, b0, b1 in lines.get_opcodes():
+        if tag == "equal":
+            continue
+        assert tag == "replace" and a1 - a0 == b1 - b0, "a fix never adds or removes lines"
+        for index in range(a1 - a0):
+            chars = difflib.SequenceMatcher(None, old[a0 + index], new[b0 + index],
+                                            autojunk=False)
+            for ctag, c0, c1, _, _ in chars.get_opcodes():
+                if ctag != "equal":
+                    ranges.append((a0 + index, c0, c1))
+    return ranges
+
+
 def test_fix_changes_only_image_scalars_and_leaves_no_vh203() -> None:
     fixed_files = 0
     for path in real_world():
@@ -107,11 +126,10 @@ def test_fix_changes_only_image_scalars_and_leaves_no_vh203() -> None:
         source = result.source
         assert source is not None
         text, _ = apply_fixes(source.text, fixes)
-        spans = {(i.span[4], i.span[5]) for i in result.images}
-        matcher = difflib.SequenceMatcher(None, source.text, text, autojunk=False)
-        for tag, a0, a1, _, _ in matcher.get_opcodes():
-            if tag != "equal":
-                assert any(s <= a0 and a1 <= e for s, e in spans), (path.name, tag, a0, a1)
+        spans = [i.span for i in result.images]
+        for line, start, end in _changed_ranges(source.text, text):
+            assert any(s[0] == line == s[2] and s[1] <= start and end <= s[3] for s in spans), \
+                (path.name, line, start, end)
         again = lint_bytes(str(path), source.encode(text), Config())
         assert not [d for d in again.diagnostics if d.code == "VH203" and d.fix], path.name
         assert [i.reference.normalized for i in again.images if i.reference] == [
