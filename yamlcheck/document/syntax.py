@@ -60,18 +60,16 @@ def _describe(problem: str, context: str, context_mark: Any, char: str) -> str:
 
 
 def syntax_error(exc: Any, text: str) -> tuple[Span, str]:
-    """Span and message for a ruamel.yaml error raised by the parser."""
+    """Span and message for a ruamel.yaml error raised by the parser.  The
+    position is taken from the mark's character index, clamped to the text
+    (the parser may point just past the end)."""
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-    if mark is not None:
-        index = min(mark.index, len(text))
-        span: Span = (mark.line, mark.column, mark.line, mark.column + 1, index, index + 1)
-        char = text[index] if index < len(text) else ""
-    else:
-        index = min(getattr(exc, "position", 0) or 0, len(text))
-        line = text.count("\n", 0, index)
-        col = index - (text.rfind("\n", 0, index) + 1)
-        span = (line, col, line, col + 1, index, index + 1)
-        char = text[index] if index < len(text) else ""
+    index = mark.index if mark is not None else (getattr(exc, "position", 0) or 0)
+    index = max(0, min(index, len(text)))
+    line = text.count("\n", 0, index)
+    col = index - (text.rfind("\n", 0, index) + 1)
+    span: Span = (line, col, line, col + 1, index, index + 1)
+    char = text[index] if index < len(text) else ""
     problem = str(getattr(exc, "problem", None) or getattr(exc, "reason", None) or exc)
     context = str(getattr(exc, "context", None) or "")
     return span, _describe(problem, context, getattr(exc, "context_mark", None), char)
