@@ -26,7 +26,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -61,14 +61,14 @@ def rule_count() -> int:
 def timed(command: Sequence[str]) -> float:
     started = time.perf_counter()
     subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                   env={**os.environ, "NO_COLOR": "1"})
+                   env={**os.environ, "NO_COLOR": "1"}, check=False)
     return time.perf_counter() - started
 
 
 def alternate(commands: dict[str, Sequence[str]], runs: int) -> dict[str, float]:
     """Median wall time per command, running them in turn to share any noise."""
     samples: dict[str, list[float]] = {name: [] for name in commands}
-    for name, command in commands.items():  # warm the page cache
+    for command in commands.values():  # warm the page cache
         timed(command)
     for _ in range(runs):
         for name, command in commands.items():
@@ -116,7 +116,7 @@ def synthetic(steps: int, folder: Path) -> Path:
 
 def imported_modules(command: Sequence[str]) -> list[str]:
     result = subprocess.run([command[0], "-X", "importtime", *command[1:]], capture_output=True,
-                            text=True)
+                            text=True, check=False)
     names = [line.split("|")[-1].strip() for line in result.stderr.splitlines()
              if line.startswith("import time:") and "|" in line]
     return sorted({n.split(".")[0] for n in names if n.split(".")[0] in HEAVY_MODULES})

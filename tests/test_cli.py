@@ -9,7 +9,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from helpers import ROOT, run_cli
 
 GOOD = """\
@@ -206,7 +205,7 @@ def _subprocess(*args: str, cwd: Path, stdin: bytes | None = None,
     env = {k: v for k, v in os.environ.items() if k not in ("GITHUB_ACTIONS", "NO_COLOR")}
     env.update(extra_env or {})
     return subprocess.run([sys.executable, "-m", "yamlcheck", *args], cwd=cwd, input=stdin,
-                          capture_output=True, env=env, timeout=60)
+                          capture_output=True, env=env, timeout=60, check=False)
 
 
 def test_real_subprocess(project: Path) -> None:
@@ -225,7 +224,7 @@ def test_internal_error_is_one_line_with_exit_3(project: Path) -> None:
              "l.analyse = boom\nimport yamlcheck.runner as r\nr.analyse = boom\n"
              "sys.argv = ['yamlcheck', 'lint']\nfrom yamlcheck.cli import main\nmain()\n")
     result = subprocess.run([sys.executable, "-c", crash], cwd=project, capture_output=True,
-                            timeout=60)
+                            timeout=60, check=False)
     assert result.returncode == 3
     err = result.stderr.decode()
     assert "internal error" in err and "simulated bug" in err and "Traceback" not in err

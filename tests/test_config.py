@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from helpers import run_cli
+
 from yamlcheck.config.loader import ConfigError, discover, load_config
 from yamlcheck.config.model import RuleSelection
 from yamlcheck.diagnostic import Severity

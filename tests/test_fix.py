@@ -7,8 +7,8 @@ import stat
 from pathlib import Path
 
 import pytest
-
 from helpers import run_cli
+
 from yamlcheck.images.fix import apply_fixes, scalar_fix
 
 SOURCE = """\
@@ -89,7 +89,8 @@ def test_fix_follows_a_symlink_and_keeps_it(project: Path) -> None:
 
 
 def test_fix_from_stdin_prints_the_document(project: Path) -> None:
-    status, out, err = run_cli("lint", "--fix", "-", "--format", "concise", stdin=SOURCE.encode())
+    status, out, _ = run_cli("lint", "--fix", "-", "--format", "concise",
+                           stdin=SOURCE.encode())
     assert out == FIXED
     assert "Fixed" not in out and status in (0, 1)
 

@@ -3,12 +3,13 @@ linter reports located findings and never fails internally."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
+from helpers import CORPUS
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from helpers import CORPUS
 from yamlcheck.config.model import Config, RuleSelection
 from yamlcheck.lint import lint_bytes
 from yamlcheck.report.base import Report, get_reporter
@@ -47,7 +48,10 @@ def mutated(draw: st.DrawFn) -> bytes:
     return bytes(data)
 
 
-@settings(max_examples=int(__import__("os").environ.get("YAMLCHECK_FUZZ_EXAMPLES", "250")), deadline=None, suppress_health_check=list(HealthCheck))
+EXAMPLES = int(os.environ.get("YAMLCHECK_FUZZ_EXAMPLES", "250"))
+
+
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
 @given(mutated())
 def test_mutated_files_never_break_the_linter(data: bytes) -> None:
     result = lint_bytes("valohai.yaml", data, EVERYTHING)

@@ -13,7 +13,6 @@ import time
 from pathlib import Path
 
 import pytest
-
 from helpers import ROOT
 
 
@@ -32,7 +31,7 @@ def run(*args: str, cwd: Path, stdin: bytes | None = None,
     env["NO_COLOR"] = "1"
     result = subprocess.run([sys.executable, "-c", probe, sys.executable, "-m", "yamlcheck",
                              *args], cwd=cwd, input=stdin or b"", capture_output=True,
-                            timeout=timeout, env=env)
+                            timeout=timeout, env=env, check=False)
     err = result.stderr.decode(errors="replace")
     head, _, tail = err.rpartition("\n@@ ")
     status, seconds, rss = tail.split()

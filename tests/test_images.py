@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
 from helpers import lint_text
+
 from yamlcheck.config.model import Config, RegistryEntry
 from yamlcheck.images.patterns import classify_image, first_match, matches, namespace
 from yamlcheck.images.providers import classify

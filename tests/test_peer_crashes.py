@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from helpers import lint_text
 
 HEAD = "- step:\n    name: train\n    image: \"docker.io/library/python:3.12\"\n    command: x\n"

@@ -9,7 +9,6 @@ import time
 from pathlib import Path
 
 import pytest
-
 from lab import ACR_SECRET, ALICE_PASSWORD, IDENTITY_TOKEN, Lab, rsa_private_pem
 from remote_support import findings, project, remote, steps
 

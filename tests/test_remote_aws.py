@@ -7,12 +7,12 @@ from __future__ import annotations
 import base64
 import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
-
 from lab import ECR_PASSWORD, Lab
 from remote_support import findings, project, remote, steps
+
 from yamlcheck.config.model import Options, RegistryEntry
 from yamlcheck.registries.credentials import CredentialRejected, ecr
 
@@ -68,7 +68,7 @@ class _StubbedSession:
     """Stands in for boto3.Session: records how clients are made and answers
     GetAuthorizationToken from botocore's Stubber."""
 
-    made: list[tuple[str, str, bool]] = []
+    made: ClassVar[list[tuple[str, str, bool]]] = []
 
     def __init__(self, **kwargs: Any) -> None:
         import boto3
@@ -82,7 +82,7 @@ class _StubbedSession:
         type(self).made.append((service, region_name, bool(config.use_fips_endpoint)))
         stub = Stubber(client)
         token = base64.b64encode(f"AWS:{ECR_PASSWORD}".encode()).decode()
-        expires = datetime.datetime(2030, 1, 1, tzinfo=datetime.timezone.utc)
+        expires = datetime.datetime(2030, 1, 1, tzinfo=datetime.UTC)
         if service == "ecr-public":
             stub.add_response("get_authorization_token", {
                 "authorizationData": {"authorizationToken": token, "expiresAt": expires}})

@@ -6,9 +6,9 @@ import json
 from pathlib import Path
 
 import pytest
+from helpers import ROOT, SHARED, run_cli
 from jsonschema import Draft7Validator
 
-from helpers import ROOT, SHARED, run_cli
 from yamlcheck.commands import rules_markdown
 from yamlcheck.diagnostic import Diagnostic, Severity
 from yamlcheck.report.github import annotation, escape_data, escape_property
@@ -61,7 +61,7 @@ def test_sarif_content(tmp_path: Path) -> None:
         assert region["startLine"] >= 1 and region["startColumn"] >= 1
         assert rules[result["ruleIndex"]]["id"] == result["ruleId"]
         assert result["partialFingerprints"]["primaryLocationLineHash"]
-    fixed = [r for r in results if r["ruleId"] == "VH203"][0]
+    fixed = next(r for r in results if r["ruleId"] == "VH203")
     assert fixed["fixes"][0]["artifactChanges"][0]["replacements"][0]["insertedContent"][
         "text"] == "docker.io/library/python:3.9"
 

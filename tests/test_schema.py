@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers import CORPUS, corpus_dir, lint_text
 from jsonschema import Draft202012Validator
 
 from yamlcheck.document.loader import load
@@ -15,8 +16,6 @@ from yamlcheck.document.shape import KIND_ORDER, split_items
 from yamlcheck.document.tree import PosMap
 from yamlcheck.schema.fastcheck import UnsupportedKeyword, compile_schema
 from yamlcheck.schema.resources import definition, read_text, schema
-
-from helpers import CORPUS, corpus_dir, lint_text
 
 SCHEMAS = ("valohai.schema.json", "config.schema.json")
 KINDS = ("step", "pipeline", "endpoint", "task", "deployment")

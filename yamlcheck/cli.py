@@ -4,7 +4,7 @@ commands.py, imported when a command runs so that start-up stays fast."""
 from __future__ import annotations
 
 import sys
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -44,12 +44,12 @@ def _root(
     """
 
 
-def _codes(value: Optional[str]) -> Optional[list[str]]:
+def _codes(value: str | None) -> list[str] | None:
     if value is None:
         return None
     codes = [part.strip().upper() for part in value.split(",") if part.strip()]
     for code in codes:
-        if not (code.startswith("VH") and code[2:].isdigit() or code == "VH") or len(code) > 5:
+        if not ((code.startswith("VH") and code[2:].isdigit()) or code == "VH") or len(code) > 5:
             raise typer.BadParameter(f"{code!r} is not a rule code or prefix such as VH2 or VH203")
     return codes
 
@@ -69,23 +69,23 @@ def _choice(value: str, allowed: tuple[str, ...], what: str) -> str:
     "* `cat valohai.yaml | yamlcheck lint - --stdin-filename valohai.yaml`"
 ))
 def lint(
-    paths: Annotated[Optional[list[str]], typer.Argument(
+    paths: Annotated[list[str] | None, typer.Argument(
         help="Files or folders; '-' reads stdin. Default: ./valohai.yaml.",
         show_default=False)] = None,
-    config: Annotated[Optional[str], typer.Option(
+    config: Annotated[str | None, typer.Option(
         help="Config file; default: the nearest .yamlcheck.yaml up to the repository root.")] = None,
     remote: Annotated[bool, typer.Option(
         "--remote", help="Fetch each distinct image's manifest with Valohai's credentials.")] = False,
-    platform: Annotated[Optional[str], typer.Option(
+    platform: Annotated[str | None, typer.Option(
         help="Platform each image must provide (default linux/amd64).", metavar="OS/ARCH")] = None,
-    output_format: Annotated[Optional[str], typer.Option(
+    output_format: Annotated[str | None, typer.Option(
         "--format", help="text, concise, json, sarif or github (github when GITHUB_ACTIONS=true).",
         show_default=False)] = None,
-    output: Annotated[Optional[str], typer.Option(
+    output: Annotated[str | None, typer.Option(
         help="Write the report to this file (atomically) instead of stdout.")] = None,
-    select: Annotated[Optional[str], typer.Option(
+    select: Annotated[str | None, typer.Option(
         help="Comma list of codes or prefixes to enable (VH2 = all image rules).")] = None,
-    ignore: Annotated[Optional[str], typer.Option(
+    ignore: Annotated[str | None, typer.Option(
         help="Comma list of codes or prefixes to disable.")] = None,
     fail_on: Annotated[str, typer.Option(
         help="Exit 1 for findings at or above: error, warning, info or never.")] = "error",
@@ -101,7 +101,7 @@ def lint(
         "--no-cache", help="Do not read or write the registry result cache.")] = False,
     color: Annotated[str, typer.Option(
         help="auto, always or never (NO_COLOR is honoured in auto).")] = "auto",
-    stdin_filename: Annotated[Optional[str], typer.Option(
+    stdin_filename: Annotated[str | None, typer.Option(
         help="Path to report for '-' (stdin).")] = None,
     verbose: Annotated[int, typer.Option(
         "--verbose", "-v", count=True, help="More detail; with an internal error, the traceback.")
@@ -180,7 +180,7 @@ def main() -> None:
         raise
     except KeyboardInterrupt:
         sys.exit(130)
-    except Exception as exc:  # a bug: one line, no traceback unless asked for
+    except Exception as exc:  # noqa: BLE001  (a bug: one line, no traceback unless asked)
         if any(arg == "-v" or arg.startswith("-vv") or arg == "--verbose" for arg in sys.argv):
             import traceback
 

@@ -18,7 +18,7 @@ from yamlcheck.schema.validate import check_items
 class FileResult:
     """One file's findings and images."""
 
-    __slots__ = ("path", "source", "diagnostics", "images", "context", "fixes")
+    __slots__ = ("context", "diagnostics", "fixes", "images", "path", "source")
 
     def __init__(self, path: str, source: SourceText | None,
                  diagnostics: list[Diagnostic] | None = None,

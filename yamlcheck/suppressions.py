@@ -84,7 +84,7 @@ def parse(text: str) -> list[Suppression]:
         if not match or _quoted(line[: match.start()]):
             continue
         kind, inner = match.group(1), match.group(2) or ""
-        codes = tuple(_CODE.fullmatch(c.strip()) and c.strip() or "" for c in inner.split(","))
+        codes = tuple((_CODE.fullmatch(c.strip()) and c.strip()) or "" for c in inner.split(","))
         if kind == "file-ignore":
             target = 0
         elif line[: match.start()].strip():

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import os
 import re
-from typing import NamedTuple
 from pathlib import Path
+from typing import NamedTuple
 
 STDIN = "-"
 # Directories are searched for YAML files with "valohai" in their name

@@ -71,6 +71,19 @@ class Lab:
         self.tokens.stop()
 
 
-__all__ = ["Lab", "FaultProxy", "SilentServer", "Pki", "Pusher", "Registry", "TokenServer",
-           "free_port", "rsa_private_pem", "GOOGLE_TOKEN", "ALICE_PASSWORD", "ACR_SECRET",
-           "IDENTITY_TOKEN", "ECR_PASSWORD"]
+__all__ = [
+    "ACR_SECRET",
+    "ALICE_PASSWORD",
+    "ECR_PASSWORD",
+    "GOOGLE_TOKEN",
+    "IDENTITY_TOKEN",
+    "FaultProxy",
+    "Lab",
+    "Pki",
+    "Pusher",
+    "Registry",
+    "SilentServer",
+    "TokenServer",
+    "free_port",
+    "rsa_private_pem",
+]

@@ -105,7 +105,7 @@ class FaultProxy:
                 if self.command != "HEAD":
                     self.wfile.write(body)
 
-            do_GET = do_HEAD = do_POST = do_PUT = _serve  # noqa: N815
+            do_GET = do_HEAD = do_POST = do_PUT = _serve
 
         return Handler
 

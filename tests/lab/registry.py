@@ -64,7 +64,7 @@ class Registry:
                 config["auth"] = auth
             config_file = folder / "config.yml"
             config_file.write_text(json.dumps(config))
-            log = open(folder / "registry.log", "wb")  # noqa: SIM115 (closed in stop)
+            log = open(folder / "registry.log", "wb")
             self.process = subprocess.Popen([BINARY, "serve", str(config_file)], stdout=log,
                                             stderr=subprocess.STDOUT, env={"PATH": "/usr/bin:/bin"})
             self._log = log

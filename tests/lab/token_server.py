@@ -91,7 +91,7 @@ class TokenServer:
                 user, _, password = base64.b64decode(header[6:]).decode().partition(":")
                 return lab.users.get(user) == password, user
 
-            def do_GET(self) -> None:  # noqa: N802
+            def do_GET(self) -> None:
                 url = urlsplit(self.path)
                 lab.counts[url.path] += 1
                 lab.requests.append(self.path)
@@ -110,7 +110,7 @@ class TokenServer:
                 else:
                     self._send(200, {"token": token, "access_token": token, "expires_in": 300})
 
-            def do_POST(self) -> None:  # noqa: N802
+            def do_POST(self) -> None:
                 url = urlsplit(self.path)
                 lab.counts[url.path] += 1
                 length = int(self.headers.get("Content-Length", "0"))

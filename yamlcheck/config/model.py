@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import fnmatch
-from typing import NamedTuple
 from pathlib import PurePosixPath
+from typing import NamedTuple
 
 from yamlcheck.diagnostic import Severity
 

@@ -49,7 +49,7 @@ def _describe_tag(tag: str) -> str:
 class _Frame:
     """A mapping or sequence being filled."""
 
-    __slots__ = ("container", "start", "anchor", "size", "key", "key_span", "merges", "valid")
+    __slots__ = ("anchor", "container", "key", "key_span", "merges", "size", "start", "valid")
 
     def __init__(self, container: Any, start: Any, anchor: str | None, valid: bool) -> None:
         self.container = container

@@ -21,14 +21,14 @@ class YamlSyntaxError(Rule):
     ## Example
     ```yaml
     - step:
-        name: train
-    	image: docker.io/library/python:3.12
+        name: 'train
+        image: docker.io/library/python:3.12
     ```
 
     ## Use instead
     ```yaml
     - step:
-        name: train
+        name: 'train'
         image: docker.io/library/python:3.12
     ```
     """

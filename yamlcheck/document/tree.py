@@ -12,7 +12,7 @@ class PosMap(dict):
     and ``value_span`` give the place of one entry (after merges and aliases,
     the place where the value was written)."""
 
-    __slots__ = ("span", "_keys", "_values")
+    __slots__ = ("_keys", "_values", "span")
 
     def __init__(self, span: Span) -> None:
         super().__init__()
@@ -35,7 +35,7 @@ class PosMap(dict):
 class PosList(list):
     """A sequence loaded from YAML; ``item_span(i)`` is the place of item ``i``."""
 
-    __slots__ = ("span", "_items")
+    __slots__ = ("_items", "span")
 
     def __init__(self, span: Span) -> None:
         super().__init__()

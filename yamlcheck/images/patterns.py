@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import NamedTuple
 from functools import lru_cache
+from typing import NamedTuple
 
 from yamlcheck.config.model import RegistryEntry
 from yamlcheck.images.providers import classify

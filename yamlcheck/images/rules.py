@@ -241,7 +241,7 @@ class ImageNotPinned(Rule):
     ```yaml
     - step:
         name: train
-        image: docker.io/acme/trainer:2.4.1
+        image: docker.io/acme/app:2.4
         command: python train.py
     ```
 
@@ -249,7 +249,7 @@ class ImageNotPinned(Rule):
     ```yaml
     - step:
         name: train
-        image: docker.io/acme/trainer:2.4.1@sha256:4f6c1b0e8c7d9a2f3e5b6a7c8d9e0f1a2b3c4d5e6f708192a3b4c5d6e7f80912
+        image: docker.io/acme/app:2.4@sha256:4f6c1b0e8c7d9a2f3e5b6a7c8d9e0f1a2b3c4d5e6f708192a3b4c5d6e7f80912
         command: python train.py
     ```
     """

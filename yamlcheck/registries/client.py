@@ -189,7 +189,7 @@ class Client:
             raise Unreachable(f"{endpoint.netloc} sent a Bearer challenge without a realm")
         service = found.params.get("service", "")
         key = (realm, service, scope, credential.source)
-        with self._key_lock(("token",) + key):
+        with self._key_lock(("token", *key)):
             cached = self._tokens.get(key)
             if cached and cached[1] > time.monotonic():
                 return cached[0]

@@ -32,7 +32,7 @@ class CredentialRejected(Exception):
 
 
 class Credential:
-    __slots__ = ("source", "username", "password", "identity_token")
+    __slots__ = ("identity_token", "password", "source", "username")
 
     def __init__(self, source: str, username: str | None = None, password: str | None = None,
                  identity_token: str | None = None) -> None:

@@ -104,7 +104,8 @@ class RemoteStage:
         outcomes: dict[Job, Outcome] = {}
         with _progress(len(distinct)) as advance, \
                 ThreadPoolExecutor(max_workers=max(1, self.options.jobs)) as pool:
-            for job, outcome in zip(distinct, pool.map(self._checked(advance), distinct)):
+            for job, outcome in zip(distinct, pool.map(self._checked(advance), distinct),
+                                   strict=True):
                 outcomes[job] = outcome
         self.cache.save(self.platforms)
         log.info("registry requests: %s", self.client.counts)

@@ -1,16 +1,13 @@
-"""Pipeline structure: nodes, edges, sockets, cycles, actions."""
+"""Pipeline structure: node names, cycles, node actions."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from fnmatch import fnmatchcase
 
 from yamlcheck.diagnostic import Diagnostic, Severity
 from yamlcheck.lint_context import LintContext
-from yamlcheck.rules.edges import all_ends, complete_edges, edge_ends
-from yamlcheck.rules.references import node_step
+from yamlcheck.rules.edges import complete_edges
 from yamlcheck.rules.registry import Rule
-from yamlcheck.rules.syntax import COMPATIBLE, EDGE_TYPES
 from yamlcheck.suggest import did_you_mean
 
 
@@ -54,233 +51,6 @@ class DuplicateNodeName(Rule):
                                   f"already used at line {seen[node.name]}")
                 else:
                     seen[node.name] = node.name_span[0] + 1
-
-
-class UnknownNode(Rule):
-    """
-    ## What it does
-    Reports an edge end, or a pipeline parameter target, that names a node the
-    pipeline does not have.
-
-    ## Why
-    Valohai refuses the pipeline.
-
-    ## Example
-    ```yaml
-    edges:
-      - [preprocess.output.*, trian.input.dataset]
-    ```
-
-    ## Use instead
-    ```yaml
-    edges:
-      - [preprocess.output.*, train.input.dataset]
-    ```
-    """
-
-    code = "VH431"
-    name = "unknown-node"
-    severity = Severity.ERROR
-    summary = "An edge or pipeline parameter names a node that does not exist"
-
-    def check(self, ctx: LintContext) -> Iterator[Diagnostic]:
-        for end in all_ends(ctx):
-            if end.socket is not None and end.node is None:
-                nodes = end.pipeline.node_map
-                where = f"edge {end.role}" if end.edge else end.role
-                yield self.at(ctx.path, end.span,
-                              f"pipeline {end.pipeline.name!r}: {where} node "
-                              f"{end.socket.node!r} does not exist"
-                              f"{did_you_mean(end.socket.node, nodes)}")
-
-
-class InvalidEdgeType(Rule):
-    """
-    ## What it does
-    Reports an edge socket type that is not one of `input`, `output`,
-    `parameter`, `metadata`, `file`, `dependency`, `deployment` and
-    `environment-variable`.
-
-    ## Why
-    Valohai refuses the pipeline.  `outputs` and `parameters` (plural) are the
-    usual slips.
-
-    ## Example
-    ```yaml
-    edges:
-      - [train.outputs.model.pkl, evaluate.input.model]
-    ```
-
-    ## Use instead
-    ```yaml
-    edges:
-      - [train.output.model.pkl, evaluate.input.model]
-    ```
-    """
-
-    code = "VH432"
-    name = "invalid-edge-type"
-    severity = Severity.ERROR
-    summary = "An edge socket type Valohai does not know"
-
-    def check(self, ctx: LintContext) -> Iterator[Diagnostic]:
-        for end in edge_ends(ctx):
-            if end.socket is not None and end.socket.type not in EDGE_TYPES:
-                yield self.at(ctx.path, end.span,
-                              f"pipeline {end.pipeline.name!r}: {end.role} type "
-                              f"{end.socket.type!r} in {end.text!r} is not valid"
-                              f"{did_you_mean(end.socket.type, sorted(EDGE_TYPES))}")
-
-
-class MalformedSocket(Rule):
-    """
-    ## What it does
-    Reports an edge end or pipeline parameter target that is not of the form
-    `node.type.key` (split at the first two dots, so keys may contain dots),
-    and a `file` target whose key is not `endpoint.file`.
-
-    ## Why
-    Valohai refuses the whole file; its validator stops at the first one.
-
-    ## Example
-    ```yaml
-    edges:
-      - [train.output.model.pkl, evaluate.model]
-    ```
-
-    ## Use instead
-    ```yaml
-    edges:
-      - [train.output.model.pkl, evaluate.input.model]
-    ```
-    """
-
-    code = "VH433"
-    name = "malformed-socket"
-    severity = Severity.ERROR
-    summary = "An edge end or parameter target that is not node.type.key"
-
-    def check(self, ctx: LintContext) -> Iterator[Diagnostic]:
-        for end in all_ends(ctx):
-            if end.socket is None:
-                parts = len(end.text.split("."))
-                where = f"edge {end.role}" if end.edge else end.role
-                yield self.at(ctx.path, end.span,
-                              f"pipeline {end.pipeline.name!r}: {where} {end.text!r} has "
-                              f"{parts} part{'s' if parts != 1 else ''}; write node.type.key")
-            elif end.socket.type == "file" and "." not in end.socket.key:
-                yield self.at(ctx.path, end.span,
-                              f"pipeline {end.pipeline.name!r}: file target {end.text!r} must be "
-                              "node.file.<endpoint>.<file>")
-
-
-class UnknownSocketKey(Rule):
-    """
-    ## What it does
-    Reports an edge into an input or parameter that the node's step does not
-    define, an edge out of a parameter the step does not define, a
-    `deployment` source other than `id` or `version_id`, and a pipeline
-    parameter that targets a parameter the step does not define.  Nodes that
-    take their step from another `commit` are not checked.
-
-    ## Why
-    The value would go nowhere; Valohai refuses the pipeline.
-
-    ## Example
-    ```yaml
-    edges:
-      - [preprocess.output.*, train.input.datset]
-    ```
-
-    ## Use instead
-    ```yaml
-    edges:
-      - [preprocess.output.*, train.input.dataset]
-    ```
-    """
-
-    code = "VH434"
-    name = "unknown-socket-key"
-    severity = Severity.ERROR
-    summary = "An edge or parameter target names an input or parameter the step lacks"
-
-    def check(self, ctx: LintContext) -> Iterator[Diagnostic]:
-        for end in all_ends(ctx):
-            if end.socket is None or end.node is None:
-                continue
-            kind, key = end.socket.type, end.socket.key
-            if kind == "deployment" and end.role == "source":
-                if key not in ("id", "version_id"):
-                    yield self.at(ctx.path, end.span, f"deployment source key {key!r} must be "
-                                  "'id' or 'version_id'")
-                continue
-            step = node_step(ctx, end.node)
-            if step is None:
-                continue
-            if kind == "parameter":
-                known, noun = step.parameter_names, "parameter"
-            elif kind == "input":
-                known, noun = step.input_names, "input"
-                if not end.receives and any(fnmatchcase(n, key) for n in known):
-                    continue
-            else:
-                continue
-            if key not in known:
-                yield self.at(ctx.path, end.span,
-                              f"pipeline {end.pipeline.name!r}: node {end.node.name!r} runs step "
-                              f"{step.name!r}, which has no {noun} {key!r}"
-                              f"{did_you_mean(key, known)}")
-
-
-class IncompatibleEdge(Rule):
-    """
-    ## What it does
-    Reports an edge whose source and target types do not go together.
-    Allowed: output or input -> input, output -> file (a deployment node),
-    parameter, metadata or deployment -> parameter,
-    environment-variable -> environment-variable, dependency -> dependency.
-
-    ## Why
-    A file cannot become a parameter value, nor a parameter a file; Valohai
-    refuses or ignores such an edge.
-
-    ## Example
-    ```yaml
-    edges:
-      - [train.output.model.pkl, evaluate.parameter.model]
-    ```
-
-    ## Use instead
-    ```yaml
-    edges:
-      - [train.output.model.pkl, evaluate.input.model]
-    ```
-    """
-
-    code = "VH435"
-    name = "incompatible-edge"
-    severity = Severity.ERROR
-    summary = "Source and target types of an edge do not go together"
-
-    def check(self, ctx: LintContext) -> Iterator[Diagnostic]:
-        for pipeline, edge, source, target in complete_edges(ctx):
-            assert source.socket and target.socket and source.node and target.node
-            pair = (source.socket.type, target.socket.type)
-            if not set(pair) <= EDGE_TYPES:
-                continue
-            label = f"pipeline {pipeline.name!r}"
-            if pair not in COMPATIBLE:
-                yield self.at(ctx.path, target.span,
-                              f"{label}: {_article(pair[0])} cannot feed {_article(pair[1])} "
-                              f"({source.text} -> {target.text})")
-            elif (pair[1] == "file") != (target.node.type == "deployment"):
-                what = ("a file target needs a deployment node" if pair[1] == "file"
-                        else "a deployment node takes only file edges")
-                yield self.at(ctx.path, target.span, f"{label}: {what} ({target.text})")
-            elif pair[0] == "deployment" and source.node.type != "deployment":
-                yield self.at(ctx.path, source.span,
-                              f"{label}: a deployment source needs a deployment node "
-                              f"({source.text})")
 
 
 class PipelineCycle(Rule):
@@ -336,10 +106,6 @@ class PipelineCycle(Rule):
                               f"pipeline {pipeline.name!r}: edges form a cycle: {chain}")
 
 
-def _article(word: str) -> str:
-    return f"{'an' if word[0] in 'aeiou' else 'a'} {word}"
-
-
 def _path(graph: dict[str, set[str]], start: str, goal: str) -> list[str] | None:
     """Nodes from ``start`` to ``goal`` following edges (breadth first), or None."""
     previous: dict[str, str | None] = {start: None}
@@ -357,54 +123,6 @@ def _path(graph: dict[str, set[str]], start: str, goal: str) -> list[str] | None
                 previous[following] = node
                 queue.append(following)
     return None
-
-
-class UndeclaredOutput(Rule):
-    """
-    ## What it does
-    Reports an edge out of `output.KEY` when the node's step declares its
-    outputs and KEY (a file name or glob) matches none of them.  Steps that
-    declare no outputs are not checked: any file written to
-    `/valohai/outputs` is an output.
-
-    ## Why
-    A declared list of outputs is a promise; an edge that matches none of them
-    is usually a typo and passes nothing.
-
-    ## Example
-    ```yaml
-    - step:
-        name: train
-        outputs: [{name: model.pkl}]
-    # ...
-    edges:
-      - [train.output.modle.pkl, evaluate.input.model]
-    ```
-
-    ## Use instead
-    ```yaml
-    edges:
-      - [train.output.model.pkl, evaluate.input.model]
-    ```
-    """
-
-    code = "VH437"
-    name = "undeclared-output"
-    severity = Severity.WARNING
-    summary = "An output edge key matches none of the step's declared outputs"
-
-    def check(self, ctx: LintContext) -> Iterator[Diagnostic]:
-        for end in edge_ends(ctx):
-            if end.socket is None or end.node is None or end.role != "source" \
-                    or end.socket.type != "output":
-                continue
-            step = node_step(ctx, end.node)
-            names = [o.name for o in step.outputs if o.name] if step else []
-            key = end.socket.key
-            if names and not any(fnmatchcase(n, key) or fnmatchcase(key, n) for n in names):
-                yield self.at(ctx.path, end.span,
-                              f"pipeline {end.pipeline.name!r}: step {step.name!r} declares no "  # type: ignore[union-attr]
-                              f"output matching {key!r}{did_you_mean(key, names)}")
 
 
 class ActionNotWellKnown(Rule):

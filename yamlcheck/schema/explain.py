@@ -15,8 +15,8 @@ from yamlcheck.document.scalars import Timestamp
 from yamlcheck.document.shape import Item
 from yamlcheck.document.tree import PosMap, span_at
 from yamlcheck.schema.fastcheck import TYPE_CHECKS
-from yamlcheck.suggest import did_you_mean
 from yamlcheck.schema.findings import InvalidValue, MissingRequiredKey, UnknownKey, WrongType
+from yamlcheck.suggest import did_you_mean
 
 _TYPE_WORDS = {
     "string": "a string", "array": "a list", "object": "a mapping", "integer": "an integer",

@@ -56,7 +56,7 @@ def json_equal(one: Any, two: Any) -> bool:
                 and all(json_equal(one[k], two[k]) for k in one))
     if isinstance(one, list) or isinstance(two, list):
         return (isinstance(one, list) and isinstance(two, list) and len(one) == len(two)
-                and all(json_equal(a, b) for a, b in zip(one, two)))
+                and all(json_equal(a, b) for a, b in zip(one, two, strict=True)))
     if isinstance(one, str) != isinstance(two, str):
         return False
     return bool(one == two)
