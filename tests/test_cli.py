@@ -117,7 +117,8 @@ def test_select_and_ignore_prefixes(project: Path) -> None:
 def test_bad_option_values_exit_2(project: Path) -> None:
     path = str(write(project, GOOD))
     for args in (["--format", "xml"], ["--fail-on", "sometimes"], ["--select", "E501"],
-                 ["--color", "rainbow"], ["--jobs", "0"], ["--pin-digests"]):
+                 ["--color", "rainbow"], ["--jobs", "0"], ["--pin-digests"],
+                 ["--platform", "linux"]):
         status, _, err = run_cli("lint", path, *args)
         assert status == 2, args
         assert "Traceback" not in err

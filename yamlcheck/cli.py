@@ -114,6 +114,13 @@ def lint(
         output_format = _choice(output_format, tuple(FORMATS), "format")
     fail_on = _choice(fail_on, ("error", "warning", "info", "never"), "threshold")
     color = _choice(color, ("auto", "always", "never"), "colour mode")
+    if platform is not None and platform.lower() not in ("any", "none"):
+        from yamlcheck.registries.platforms import PlatformError, parse
+
+        try:
+            parse(platform)
+        except PlatformError as exc:
+            raise typer.BadParameter(str(exc), param_hint="--platform") from None
     if pin_digests and not (remote and fix):
         raise typer.BadParameter("--pin-digests needs --remote and --fix", param_hint="--pin-digests")
     options = LintOptions(

@@ -91,6 +91,7 @@ class Runner:
         self.stdin = stdin
         self._explicit: Config | None = None
         self._stdin_paths: set[str] = set()
+        self._configs: dict[Path, Config] = {}  # config files read during this run
         if options.config:
             try:
                 self._explicit = load_config(Path(options.config))
@@ -102,7 +103,7 @@ class Runner:
         if base is None:
             folder = os.getcwd() if target.stdin else os.path.dirname(os.path.abspath(target.path))
             try:
-                base = config_for_folder(folder)
+                base = config_for_folder(folder, self._configs)
             except ConfigError as exc:
                 raise UsageError(*exc.lines) from None
         return self._with_overrides(base)

@@ -118,7 +118,7 @@ def apply_suppressions(found: Iterable[Diagnostic], ctx: LintContext) -> list[Di
                 hit = True
         if not hit:
             kept.append(diagnostic)
-    remote = getattr(ctx, "remote", False)
+    remote = ctx.remote
     for suppression in suppressions:
         span = (suppression.line - 1, suppression.column - 1, suppression.line - 1,
                 suppression.end_column - 1, 0, 0)

@@ -10,7 +10,6 @@ the run with exit status 2.
 from __future__ import annotations
 
 import os
-from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -78,10 +77,17 @@ def discover(start: Path) -> Path | None:
         folder = folder.parent
 
 
-@cache
-def config_for_folder(folder: str) -> Config:
+def config_for_folder(folder: str, loaded: dict[Path, Config] | None = None) -> Config:
+    """The config that governs files in ``folder``; ``loaded`` caches files
+    already read during this run."""
     found = discover(Path(folder))
-    return load_config(found) if found else Config()
+    if found is None:
+        return Config()
+    if loaded is None:
+        return load_config(found)
+    if found not in loaded:
+        loaded[found] = load_config(found)
+    return loaded[found]
 
 
 def _to_pos(value: Any, span: Span) -> Any:

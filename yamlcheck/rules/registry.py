@@ -78,7 +78,8 @@ def all_rules() -> list[type[Rule]]:
 
 
 def get_rule(code: str) -> type[Rule] | None:
-    all_rules()
+    import yamlcheck.rules.catalog  # noqa: F401  (registers the rules)
+
     return _REGISTRY.get(code.upper())
 
 
