@@ -199,6 +199,8 @@ def test_help_shows_examples() -> None:
     for command in ("lint", "rules", "explain", "schema"):
         status, out, _ = run_cli(command, "--help")
         assert status == 0 and "Examples" in out, command
+    status, out, _ = run_cli("--help")
+    assert status == 0 and "Examples" in out and "--install-completion" in out
 
 
 def _subprocess(*args: str, cwd: Path, stdin: bytes | None = None,

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import json
+import sys
 import time
 from pathlib import Path
 
@@ -84,3 +86,24 @@ def test_broken_cache_file_is_ignored(tmp_path: Path) -> None:
     path = tmp_path / "results.json"
     path.write_text("{not json")
     assert ResultCache(True, path).get("x") is None
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_bar_on_a_terminal_goes_to_stderr(monkeypatch: pytest.MonkeyPatch) -> None:
+    from yamlcheck.registries.stage import _progress
+
+    terminal = _Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    with _progress(10) as advance:
+        for _ in range(10):
+            advance()
+    assert "checking images" in terminal.getvalue()
+    quiet = io.StringIO()
+    monkeypatch.setattr(sys, "stderr", quiet)
+    with _progress(10) as advance:
+        advance()
+    assert quiet.getvalue() == ""

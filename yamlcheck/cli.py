@@ -18,6 +18,12 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     rich_markup_mode="markdown",
     context_settings={"help_option_names": ["-h", "--help"]},
+    epilog=(
+        "**Examples**\n\n"
+        "* `yamlcheck lint` lints ./valohai.yaml\n"
+        "* `yamlcheck lint --remote` also fetches every image's manifest\n"
+        "* `yamlcheck explain VH203` documents one rule"
+    ),
 )
 
 FORMATS = ["text", "concise", "json", "sarif", "github"]
@@ -34,14 +40,7 @@ def _root(
     version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
                                           help="Print the version and exit.")] = False,
 ) -> None:
-    """Lint valohai.yaml and check that Valohai can pull every image it names.
-
-    **Examples**
-
-    * `yamlcheck lint` lints ./valohai.yaml
-    * `yamlcheck lint --remote` also fetches every image's manifest
-    * `yamlcheck explain VH203` documents one rule
-    """
+    """Lint valohai.yaml and check that Valohai can pull every image it names."""
 
 
 def _codes(value: str | None) -> list[str] | None:

@@ -130,9 +130,11 @@ class _progress:
 
     def __enter__(self) -> Callable[[], None]:
         if self.total >= PROGRESS_FROM and sys.stderr.isatty():
+            from rich.console import Console
             from rich.progress import Progress
 
-            self.bar = Progress(transient=True, console=None)
+            # stderr: stdout may carry a JSON or SARIF report
+            self.bar = Progress(transient=True, console=Console(file=sys.stderr))
             self.bar.start()
             task = self.bar.add_task("checking images", total=self.total)
             return lambda: self.bar.advance(task)

@@ -139,7 +139,9 @@ class UnknownSocketKey(Rule):
     define, an edge out of a parameter the step does not define, a
     `deployment` source other than `id` or `version_id`, and a pipeline
     parameter that targets a parameter the step does not define.  Nodes that
-    take their step from another `commit` are not checked.
+    take their step from another `commit` are not checked, and neither are
+    `metadata` keys: the running code prints them, so only the execution
+    knows them.  Output keys are VH437's.
 
     ## Why
     The value would go nowhere; Valohai refuses the pipeline.
