@@ -236,3 +236,19 @@ def test_internal_error_is_one_line_with_exit_3(project: Path) -> None:
 
 def test_package_runs_from_a_source_checkout() -> None:
     assert (ROOT / "yamlcheck" / "__main__.py").exists()
+
+
+def test_unwritable_output_is_a_usage_error(project: Path) -> None:
+    status, _, err = run_cli("lint", str(write(project, GOOD)), "--output",
+                             str(project / "missing-dir" / "report.json"))
+    assert status == 2 and "cannot write the report" in err
+
+
+def test_fix_on_stdin_without_fixes_prints_the_document(project: Path) -> None:
+    status, out, err = run_cli("lint", "--fix", "-", stdin=GOOD.encode())
+    assert status == 0 and out == GOOD and "No problems" in err
+
+
+def test_empty_stdin() -> None:
+    status, out, _ = run_cli("lint", "-", "--format", "concise", stdin=b"")
+    assert status == 1 and "VH003" in out and out.startswith("<stdin>:1:1:")

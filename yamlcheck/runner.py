@@ -230,7 +230,12 @@ def run(options: LintOptions, stdout: IO[str], stderr: IO[str],
     if options.output:
         from yamlcheck.atomic import write_atomically
 
-        write_atomically(options.output, text.encode("utf-8"))
+        try:
+            write_atomically(options.output, text.encode("utf-8"))
+        except OSError as exc:
+            print(f"yamlcheck: cannot write the report to {options.output}: {exc.strerror}",
+                  file=stderr)
+            return 2
     else:
         report_stream.write(text)
     return 1 if report.failed else 0
