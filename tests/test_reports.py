@@ -111,3 +111,10 @@ def test_every_rule_documents_an_example() -> None:
     for rule in all_rules():
         for section in ("What it does", "Why", "Example", "Use instead"):
             assert rule.section(section), f"{rule.code} lacks '## {section}'"
+
+
+def test_sarif_paths(tmp_path: Path) -> None:
+    from yamlcheck.report.sarif import artifact
+
+    assert artifact("ci/valohai.yaml") == {"uri": "ci/valohai.yaml", "uriBaseId": "%SRCROOT%"}
+    assert artifact(str(tmp_path / "v.yaml"))["uri"].startswith("file:///")

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 from collections import Counter
+from pathlib import Path
 from typing import Any
 
 from yamlcheck import __version__
@@ -40,6 +42,14 @@ def rule_descriptor(rule: type[Rule]) -> dict[str, Any]:
     }
 
 
+def artifact(path: str) -> dict[str, str]:
+    """A relative path is relative to the checkout (%SRCROOT%); an absolute one
+    becomes a file: URI."""
+    if os.path.isabs(path):
+        return {"uri": Path(path).as_uri()}
+    return {"uri": path.replace("\\", "/"), "uriBaseId": "%SRCROOT%"}
+
+
 def fingerprint(d: Diagnostic, line_text: str, seen: Counter[str]) -> str:
     """Stable across edits that only move the finding to another line."""
     message = re.sub(r"\bline \d+", "line", d.message)  # "first at line 3" moves too
@@ -61,7 +71,7 @@ def sarif_log(report: Report) -> dict[str, Any]:
             "level": _LEVELS[d.severity],
             "message": {"text": d.message},
             "locations": [{"physicalLocation": {
-                "artifactLocation": {"uri": d.path.replace("\\", "/"), "uriBaseId": "%SRCROOT%"},
+                "artifactLocation": artifact(d.path),
                 "region": {"startLine": d.line, "startColumn": d.column,
                            "endLine": d.end_line, "endColumn": d.end_column},
             }}],
@@ -74,8 +84,7 @@ def sarif_log(report: Report) -> dict[str, Any]:
             result["fixes"] = [{
                 "description": {"text": f"Write {d.fix.value!r}"},
                 "artifactChanges": [{
-                    "artifactLocation": {"uri": d.path.replace("\\", "/"),
-                                         "uriBaseId": "%SRCROOT%"},
+                    "artifactLocation": artifact(d.path),
                     "replacements": [{
                         "deletedRegion": {"startLine": d.line, "startColumn": d.column,
                                           "endLine": d.end_line, "endColumn": d.end_column},
@@ -97,8 +106,7 @@ def sarif_log(report: Report) -> dict[str, Any]:
             }},
             "automationDetails": {"id": "yamlcheck/"},
             "columnKind": "unicodeCodePoints",
-            "artifacts": [{"location": {"uri": path.replace("\\", "/"),
-                                        "uriBaseId": "%SRCROOT%"}} for path in report.files],
+            "artifacts": [{"location": artifact(path)} for path in report.files],
             "results": results,
         }],
     }
