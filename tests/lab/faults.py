@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 import socket
 import threading
-from collections.abc import Iterable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -138,6 +137,3 @@ class SilentServer:
             conn.close()
         self.sock.close()
 
-
-def hosts_of(items: Iterable[tuple[str, str, int]]) -> list[str]:
-    return [path for _, path, _ in items]

@@ -94,10 +94,6 @@ class Step(Obj):
     def outputs(self) -> list[Obj]:
         return self.objects("outputs")
 
-    @cached_property
-    def environment_variables(self) -> list[Obj]:
-        return self.objects("environment-variables")
-
     @property
     def parameter_names(self) -> set[str]:
         return {p.name for p in self.parameters if p.name is not None}

@@ -19,7 +19,6 @@ class Report:
         self.fail_on = fail_on
         self.fixed = fixed  # fixes applied with --fix
         self.remote = remote
-        self.notes: list[str] = []
         self._lines: dict[str, list[str]] = {}
 
     @property
@@ -56,7 +55,6 @@ class Reporter:
     """One output format.  Subclasses set ``name`` and implement ``render``."""
 
     name: ClassVar[str] = ""
-    human: ClassVar[bool] = False
 
     def __init__(self, color: bool = False, verbose: bool = False) -> None:
         self.color = color

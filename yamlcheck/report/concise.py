@@ -9,7 +9,6 @@ from yamlcheck.report.text import Painter, headline, summary
 @register
 class ConciseReporter(Reporter):
     name = "concise"
-    human = True
 
     def render(self, report: Report) -> str:
         paint = Painter(self.color)

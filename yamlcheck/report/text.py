@@ -51,7 +51,6 @@ def summary(report: Report) -> str:
 @register
 class TextReporter(Reporter):
     name = "text"
-    human = True
 
     def render(self, report: Report) -> str:
         paint = Painter(self.color)
@@ -63,7 +62,6 @@ class TextReporter(Reporter):
                 lines.extend(self._snippet(d, source, paint))
             blocks.append("\n".join(lines))
         blocks.append(paint(summary(report), _BOLD))
-        blocks.extend(report.notes)
         return "\n\n".join(blocks) + "\n" if len(blocks) > 1 else blocks[0] + "\n"
 
     def _snippet(self, d: Diagnostic, source: str, paint: Painter) -> list[str]:

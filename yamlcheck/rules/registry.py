@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import inspect
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, ClassVar
 
 from yamlcheck.diagnostic import Diagnostic, Fix, Severity, Span, span_to_range
@@ -87,6 +87,3 @@ def checking_rules() -> list[Rule]:
     """Instances of the rules that read the typed document."""
     return [cls() for cls in all_rules() if cls.check is not Rule.check]
 
-
-def iter_codes() -> Iterator[str]:
-    return (rule.code for rule in all_rules())

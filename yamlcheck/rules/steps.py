@@ -7,16 +7,16 @@ from collections.abc import Iterator
 from yamlcheck.diagnostic import Diagnostic, Severity
 from yamlcheck.document.model import Obj
 from yamlcheck.lint_context import LintContext
+from yamlcheck.rules.references import pipeline_nodes
 from yamlcheck.rules.registry import Rule
 from yamlcheck.rules.syntax import duration_problem, expression_problem
 
 
 def overrides(ctx: LintContext) -> Iterator[tuple[str, Obj]]:
     """(label, override) for every pipeline node that has one."""
-    for pipeline in ctx.doc.pipelines:
-        for node in pipeline.nodes:
-            if node.override is not None:
-                yield f"pipeline {pipeline.name!r} node {node.name!r}", node.override
+    for pipeline, node in pipeline_nodes(ctx):
+        if node.override is not None:
+            yield f"pipeline {pipeline.name!r} node {node.name!r}", node.override
 
 
 class PresetWithoutEnvironment(Rule):

@@ -57,7 +57,6 @@ def dotted(path: Iterable[Any]) -> str:
     return text
 
 
-_suggest = did_you_mean
 
 
 def _listing(options: Iterable[Any]) -> str:
@@ -142,7 +141,7 @@ class Explainer:
             for key in value:
                 if key in allowed or (patterns and isinstance(key, str)):
                     continue
-                hint = _suggest(key, allowed) or (
+                hint = did_you_mean(key, allowed) or (
                     f"; allowed here: {', '.join(allowed)}" if len(allowed) <= 12 else ""
                 )
                 yield UnknownKey.at(path, self.span((*relative, key), key=True),
@@ -190,7 +189,7 @@ class Explainer:
     def _value_message(error: Any, where: str) -> str:
         value, kind, arg = error.instance, error.validator, error.validator_value
         if kind == "enum":
-            return f"{where} must be one of {_listing(arg)}, not {type_word(value)}{_suggest(value, arg)}"
+            return f"{where} must be one of {_listing(arg)}, not {type_word(value)}{did_you_mean(value, arg)}"
         if kind == "const":
             return f"{where} must be {arg!r}, not {type_word(value)}"
         if kind == "pattern":
