@@ -107,3 +107,17 @@ def test_progress_bar_on_a_terminal_goes_to_stderr(monkeypatch: pytest.MonkeyPat
     with _progress(10) as advance:
         advance()
     assert quiet.getvalue() == ""
+
+
+@pytest.mark.parametrize(("host", "loopback"), [
+    ("127.0.0.1", True), ("127.0.0.1:5000", True), ("127.9.8.7:1", True), ("localhost", True),
+    ("localhost:5000", True), ("[::1]:5000", True), ("::1", True), ("LOCALHOST", True),
+    ("127.0.0.1.evil.test", False), ("127.attacker.example:5000", False),
+    ("127.0.0.1.nip.io:443", False), ("app.localhost", False), ("128.0.0.1", False),
+    ("10.0.0.1", False), ("::ffff:127.0.0.1", False), ("127.0.0.1@evil.test", False),
+    ("0.0.0.0", False), ("[::2]:5000", False),
+])
+def test_only_loopback_literals_and_localhost_are_loopback(host: str, loopback: bool) -> None:
+    from yamlcheck.images.providers import is_loopback
+
+    assert is_loopback(host) is loopback

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from typing import NamedTuple
 
@@ -59,7 +60,23 @@ def classify(registry: str) -> Provider:
 
 
 def is_loopback(host: str) -> bool:
+    """Only ``localhost`` and IP literals in 127.0.0.0/8 or ``::1`` (a port is
+    allowed).  Names that merely begin with ``127.`` or end in ``.localhost``
+    are resolved by DNS like any other name, so they get no trust."""
+    host = host.lower()
+    if host.count(":") > 1 and not host.startswith("["):
+        host = f"[{host}]"  # a bare IPv6 literal, as urlsplit's hostname gives it
     host = host_of(host)
-    return host in ("localhost", "[::1]", "::1") or host.startswith("127.") or host.endswith(
-        ".localhost"
-    )
+    if host == "localhost":
+        return True
+    literal = host[1:-1] if host.startswith("[") and host.endswith("]") else host
+    try:
+        address = ipaddress.ip_address(literal)
+    except ValueError:
+        return False
+    if isinstance(address, ipaddress.IPv4Address):
+        return address in _LOOPBACK_V4
+    return address == ipaddress.IPv6Address("::1")
+
+
+_LOOPBACK_V4 = ipaddress.IPv4Network("127.0.0.0/8")
