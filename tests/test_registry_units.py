@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from yamlcheck.registries import challenge, platforms
-from yamlcheck.registries.cache import ResultCache
+from yamlcheck.registries.cache import DIGEST_TTL, TAG_TTL, VERSION, ResultCache
 from yamlcheck.registries.outcomes import Outcome
 
 
@@ -66,26 +66,80 @@ def test_attestations_and_artifacts_are_not_platforms() -> None:
 def test_cache_round_trip_and_expiry(tmp_path: Path) -> None:
     path = tmp_path / "c" / "results.json"
     cache = ResultCache(True, path)
+    what = "tag '1' of a on r"
     ok = Outcome("ok", "", "sha256:" + "a" * 64, "m", ("linux/amd64",), "src")
-    cache.put("tag", ok, by_digest=False)
-    cache.put("digest", ok, by_digest=True)
-    cache.put("bad", Outcome("manifest-unknown", "no"), by_digest=False)  # never kept
-    cache.save({"sha256:" + "a" * 64: ("linux/amd64",)})
+    missing = Outcome("platform-missing", f"{what} has no linux/s390x image", platforms=("x/y",))
+    cache.put("tag", ok, what, TAG_TTL)
+    cache.put("digest", ok, what, DIGEST_TTL)
+    cache.put("other", missing, what, TAG_TTL)
+    cache.put("bad", Outcome("manifest-unknown", "no"), what, TAG_TTL)  # never kept
+    cache.save()
     assert oct(path.stat().st_mode & 0o777) == "0o600"
     again = ResultCache(True, path)
-    assert again.get("tag") == ok and again.get("digest") == ok and again.get("bad") is None
+    assert again.get("tag", what) == ok and again.get("digest", what) == ok
+    assert again.get("bad", what) is None
+    # the message names the reference it is asked for, not the one it was stored for
+    assert again.get("other", "digest 'x' of a on r").message == \
+        "digest 'x' of a on r has no linux/s390x image"
     data = json.loads(path.read_text())
+    assert data["results"]["tag"]["expires"] < time.time() + TAG_TTL + 1
+    assert data["results"]["digest"]["expires"] < time.time() + DIGEST_TTL + 1  # not forever
     data["results"]["tag"]["expires"] = time.time() - 1
+    data["results"]["digest"]["expires"] = time.time() - 1
     path.write_text(json.dumps(data))
-    assert ResultCache(True, path).get("tag") is None
-    assert ResultCache(True, path).get("digest") == ok
-    assert ResultCache(False, path).get("digest") is None
+    assert ResultCache(True, path).get("tag", what) is None
+    assert ResultCache(True, path).get("digest", what) is None
+    assert ResultCache(False, path).get("other", what) is None
 
 
 def test_broken_cache_file_is_ignored(tmp_path: Path) -> None:
     path = tmp_path / "results.json"
     path.write_text("{not json")
-    assert ResultCache(True, path).get("x") is None
+    assert ResultCache(True, path).get("x", "") is None
+
+
+@pytest.mark.parametrize("field", [
+    {"status": 1}, {"expires": "tomorrow"}, {"expires": None}, {"platforms": "linux/amd64"},
+    {"platforms": [1]}, {"digest": ["sha256:x"]}, {"status": "unauthorized"}, {"detail": None},
+    {"credential_source": {}},
+])
+def test_cache_entries_of_the_wrong_shape_are_ignored_and_overwritten(
+        tmp_path: Path, field: dict[str, object]) -> None:
+    path = tmp_path / "results.json"
+    entry = {"status": "ok", "detail": "", "digest": None, "media_type": None, "platforms": [],
+             "credential_source": "anonymous", "expires": time.time() + 60, **field}
+    good = dict(entry, status="ok", expires=time.time() + 60, platforms=[], detail="",
+                digest=None, credential_source="anonymous")
+    path.write_text(json.dumps({"version": VERSION, "results": {"bad": entry, "good": good}}))
+    cache = ResultCache(True, path)
+    assert cache.get("bad", "") is None and cache.get("good", "") is not None
+    cache.save()
+    assert set(json.loads(path.read_text())["results"]) == {"good"}
+
+
+@pytest.mark.parametrize("data", [[], {"version": VERSION, "results": []}, "text", None])
+def test_cache_files_of_the_wrong_shape_are_replaced(tmp_path: Path, data: object) -> None:
+    path = tmp_path / "results.json"
+    path.write_text(json.dumps(data))
+    cache = ResultCache(True, path)
+    cache.put("k", Outcome("ok"), "", TAG_TTL)
+    cache.save()
+    assert json.loads(path.read_text())["results"]["k"]["status"] == "ok"
+
+
+def test_an_unusable_cache_leaves_no_files_behind(tmp_path: Path) -> None:
+    path = tmp_path / "results.json"
+    path.mkdir()  # a directory where the file should be: os.replace fails
+    cache = ResultCache(True, path)
+    cache.put("k", Outcome("ok"), "", TAG_TTL)
+    cache.save()
+    assert [p.name for p in tmp_path.iterdir()] == ["results.json"]
+    blocked = tmp_path / "file"
+    blocked.write_text("")
+    cache = ResultCache(True, blocked / "sub" / "results.json")  # the folder cannot be made
+    cache.put("k", Outcome("ok"), "", TAG_TTL)
+    cache.save()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["file", "results.json"]
 
 
 class _Terminal(io.StringIO):

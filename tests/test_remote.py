@@ -143,7 +143,9 @@ def test_token_without_access_to_the_repository(lab: Lab, tmp_path: Path) -> Non
                    config)
     _, report, _ = remote(path, env={"DOCKERHUB_TOKEN": "bob-pw"})
     ((line, code, message),) = findings(report)
-    assert (line, code) == (3, "VH312") and "user bob" in message
+    # bob's token was issued without pull rights on private/secret: denied, not unauthorized
+    assert (line, code) == (3, "VH313") and "user bob" in message
+    assert "insufficient_scope" in message
 
 
 ECR_HOST = "123456789012.dkr.ecr.eu-west-1.amazonaws.com"
@@ -318,15 +320,18 @@ def test_one_token_per_repository_and_one_head_per_image(lab: Lab, tmp_path: Pat
 
         stage.RemoteStage.run = spy  # type: ignore[method-assign]
         try:
-            Runner(LintOptions(paths=[str(path)], remote=True, platform="any")).lint()
+            Runner(LintOptions(paths=[str(path)], remote=True, platform="any", jobs=1)).lint()
         finally:
             stage.RemoteStage.run = original  # type: ignore[method-assign]
     finally:
         del os.environ["DOCKERHUB_TOKEN"]
     counts = seen[0].client.counts  # type: ignore[attr-defined]
-    assert counts["HEAD"] == 4 and counts["ping"] == 1
+    assert counts["manifest HEAD"] == 4 and counts["ping"] == 1
     assert counts["token"] == 2  # acme/app (as alice) and public/tool (anonymous)
-    assert counts["GET"] == 1  # tags/list to tell the missing tag from a missing repository
+    assert counts["tags"] == 1  # to tell the missing tag from a missing repository
+    # the digest and the tag of acme/app:1.0 name the same manifest: its body and blobs are
+    # fetched once; public/tool's once more
+    assert counts["manifest GET"] == 2 and counts["blob HEAD"] == 4
 
 
 def test_warm_cache_makes_no_requests(lab: Lab, tmp_path: Path,

@@ -14,7 +14,9 @@ from lab import ECR_PASSWORD, Lab
 from remote_support import findings, project, remote, steps
 
 from yamlcheck.config.model import Options, RegistryEntry
-from yamlcheck.registries.credentials import CredentialRejected, ecr
+from yamlcheck.registries.cloud import ecr
+from yamlcheck.registries.credentials import CredentialRejected
+from yamlcheck.registries.deadline import Deadline
 
 ECR_HOST = "123456789012.dkr.ecr.eu-west-1.amazonaws.com"
 
@@ -107,7 +109,7 @@ def test_region_fips_and_public_come_from_the_host(monkeypatch: pytest.MonkeyPat
     _StubbedSession.made = []
     monkeypatch.setattr(boto3, "Session", _StubbedSession)
     entry = RegistryEntry(f"{host}/*", "aws-ecr", Options())
-    credential = ecr(entry, host)
+    credential = ecr(entry, host, Deadline(10))
     assert (credential.username, credential.password) == ("AWS", ECR_PASSWORD)
     assert _StubbedSession.made == [(service, region, fips)]
 
@@ -127,4 +129,4 @@ def test_access_denied_is_a_rejection(monkeypatch: pytest.MonkeyPatch) -> None:
 
     monkeypatch.setattr(boto3, "Session", Denied)
     with pytest.raises(CredentialRejected, match="AccessDeniedException"):
-        ecr(RegistryEntry(f"{ECR_HOST}/*", "aws-ecr", Options()), ECR_HOST)
+        ecr(RegistryEntry(f"{ECR_HOST}/*", "aws-ecr", Options()), ECR_HOST, Deadline(10))

@@ -45,7 +45,7 @@ def test_429_with_retry_after_then_success(proxied: Any) -> None:
     status, report, _ = remote(path, "--platform", "any")
     assert status == 0, report["diagnostics"]
     assert time.monotonic() - started >= 1.0  # it waited as told
-    assert [h[2] for h in proxy.hits if "/manifests/" in h[1]] == [429, 200]
+    assert [h[2] for h in proxy.hits if "/manifests/" in h[1] and h[0] == "HEAD"] == [429, 200]
 
 
 def test_429_that_does_not_end_is_rate_limited(proxied: Any) -> None:
@@ -99,7 +99,7 @@ def test_server_that_never_answers_is_bounded_by_the_deadline(lab: Lab, tmp_path
     finally:
         silent.stop()
     ((_, code, message),) = findings(report)
-    assert code == "VH315" and ("did not answer" in message or "deadline" in message)
+    assert code == "VH315" and "--timeout (2 s) ran out while waiting for" in message
     assert elapsed < 6
 
 
@@ -135,7 +135,8 @@ class _Recorder(BaseHTTPRequestHandler):
 
 
 def test_redirects_never_forward_authorization_to_another_host() -> None:
-    from yamlcheck.registries.client import Client, Deadline
+    from yamlcheck.config.model import HostSettings
+    from yamlcheck.registries.client import Client, Deadline, Endpoint
 
     target = ThreadingHTTPServer(("127.0.0.1", 0), _Recorder)
     threading.Thread(target=target.serve_forever, daemon=True).start()
@@ -154,9 +155,10 @@ def test_redirects_never_forward_authorization_to_another_host() -> None:
     threading.Thread(target=source.serve_forever, daemon=True).start()
     try:
         client = Client(Deadline(10))
-        response = client.request("GET", f"http://127.0.0.1:{source.server_address[1]}/v2/x",
-                                  True, {"Authorization": "Basic c2VjcmV0OnNlY3JldA=="})
-        assert response.status_code == 200
+        host = f"127.0.0.1:{source.server_address[1]}"
+        response = client.request("GET", f"http://{host}/v2/x", Endpoint(host, HostSettings()),
+                                  {"Authorization": "Basic c2VjcmV0OnNlY3JldA=="}, "a blob", "blob")
+        assert response.status == 200
         assert _Recorder.seen == [None]
     finally:
         source.shutdown()
@@ -174,7 +176,7 @@ def test_credentials_go_only_to_https_or_loopback_realms() -> None:
     found = Challenge("bearer", {"realm": "http://auth.example.com/token", "service": "s"})
     with pytest.raises(CredentialRejected, match="plain-http realm"):
         client.token(endpoint, Credential("test", "u", "p"), found, "repository:a:pull")
-    assert client.counts["token"] == 0  # nothing was sent
+    assert client.counts.get("token", 0) == 0  # nothing was sent
 
 
 SECRETS = {"DOCKERHUB_TOKEN": ALICE_PASSWORD, "ACR_CLIENT_SECRET": "acr-MARKER-secret",

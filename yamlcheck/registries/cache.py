@@ -1,11 +1,15 @@
 """Registry results remembered between runs.
 
 One JSON file (mode 0600) under the user cache folder
-($XDG_CACHE_HOME/yamlcheck or ~/.cache/yamlcheck).  Keys are hashes; values
-hold statuses, digests and platforms, never a credential.  A result for a
-digest reference never expires (the content cannot change); one for a tag
-lives TAG_TTL seconds.  Only results that cannot flip on their own are kept:
-"ok" and "platform-missing".
+($XDG_CACHE_HOME/yamlcheck or ~/.cache/yamlcheck).  Keys are hashes of what
+decides the outcome (address, ca-bundle and other host settings, credential
+source, repository, reference, platform); values hold statuses, digests and
+platforms, never a credential.  A result for a tag lives TAG_TTL seconds, one
+for a digest DIGEST_TTL (a day: manifests are deleted by garbage collection
+and lifecycle policies).  Only results that cannot flip on their own are
+kept: "ok" and "platform-missing".  An entry of the wrong shape is ignored
+and overwritten; a cache that cannot be written is skipped without leaving
+files behind.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import math
 import os
 import time
 from pathlib import Path
@@ -22,8 +27,10 @@ from yamlcheck.registries.outcomes import Outcome
 
 log = logging.getLogger("yamlcheck.registries")
 TAG_TTL = 300.0
-VERSION = 1
+DIGEST_TTL = 86400.0
+VERSION = 2
 _KEEP = ("ok", "platform-missing")
+_TEXT_FIELDS = ("status", "detail", "credential_source")
 
 
 def cache_dir() -> Path:
@@ -35,12 +42,29 @@ def key(*parts: str) -> str:
     return hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()
 
 
+def _valid(entry: Any, now: float) -> bool:
+    if not isinstance(entry, dict):
+        return False
+    expires = entry.get("expires")
+    if not isinstance(expires, int | float) or isinstance(expires, bool) \
+            or not math.isfinite(expires) or expires <= now:
+        return False
+    if not all(isinstance(entry.get(name), str) for name in _TEXT_FIELDS):
+        return False
+    if entry["status"] not in _KEEP:
+        return False
+    for name in ("digest", "media_type"):
+        if entry.get(name) is not None and not isinstance(entry.get(name), str):
+            return False
+    found = entry.get("platforms")
+    return isinstance(found, list) and all(isinstance(p, str) for p in found)
+
+
 class ResultCache:
     def __init__(self, enabled: bool, path: Path | None = None) -> None:
         self.enabled = enabled
         self.path = path or cache_dir() / "registry-results.json"
         self.results: dict[str, dict[str, Any]] = {}
-        self.platforms: dict[str, list[str]] = {}
         self._dirty = False
         if enabled:
             self._load()
@@ -48,51 +72,53 @@ class ResultCache:
     def _load(self) -> None:
         try:
             data = json.loads(self.path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+        except (OSError, UnicodeDecodeError, ValueError):
             return
-        if not isinstance(data, dict) or data.get("version") != VERSION:
+        if not isinstance(data, dict) or data.get("version") != VERSION \
+                or not isinstance(data.get("results"), dict):
+            self._dirty = True
             return
         now = time.time()
-        self.results = {k: v for k, v in (data.get("results") or {}).items()
-                        if isinstance(v, dict) and v.get("expires", 0) > now}
-        self.platforms = dict(data.get("platforms") or {})
+        self.results = {k: v for k, v in data["results"].items() if _valid(v, now)}
+        self._dirty = len(self.results) != len(data["results"])
 
-    def get(self, cache_key: str) -> Outcome | None:
+    def get(self, cache_key: str, what: str) -> Outcome | None:
+        """The remembered outcome; ``what`` names the reference in its message."""
         if not self.enabled:
             return None
         entry = self.results.get(cache_key)
-        if entry is None:
+        if entry is None or not _valid(entry, time.time()):
             return None
-        return Outcome(entry["status"], entry.get("message", ""), entry.get("digest"),
-                       entry.get("media_type"), tuple(entry.get("platforms", ())),
-                       entry.get("credential_source", "anonymous"))
+        detail = entry["detail"]
+        return Outcome(entry["status"], f"{what}{detail}" if detail else "", entry.get("digest"),
+                       entry.get("media_type"), tuple(entry["platforms"]),
+                       entry["credential_source"])
 
-    def put(self, cache_key: str, outcome: Outcome, by_digest: bool) -> None:
+    def put(self, cache_key: str, outcome: Outcome, what: str, lifetime: float) -> None:
+        """Remember ``outcome`` (its message begins with ``what``)."""
         if not self.enabled or outcome.status not in _KEEP:
             return
-        expires = float("inf") if by_digest else time.time() + TAG_TTL
         entry = outcome.to_json()
-        entry["message"] = outcome.message
-        entry["expires"] = expires if expires != float("inf") else 1e18
+        message = outcome.message
+        entry["detail"] = message[len(what):] if message.startswith(what) else message
+        entry["expires"] = time.time() + lifetime
         self.results[cache_key] = entry
         self._dirty = True
 
-    def platform_map(self) -> dict[str, tuple[str, ...]]:
-        return {digest: tuple(found) for digest, found in self.platforms.items()}
-
-    def save(self, platform_map: dict[str, tuple[str, ...]]) -> None:
-        if not self.enabled:
+    def save(self) -> None:
+        if not self.enabled or not self._dirty:
             return
-        merged = {d: list(p) for d, p in platform_map.items()}
-        if not self._dirty and merged == self.platforms:
-            return
-        data = {"version": VERSION, "results": self.results, "platforms": merged}
+        data = {"version": VERSION, "results": self.results}
+        temp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-            temp = self.path.with_suffix(f".{os.getpid()}.tmp")
             fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
                 json.dump(data, handle)
             os.replace(temp, self.path)
         except OSError as exc:  # a cache must never break a run
             log.info("could not write the cache %s: %s", self.path, exc)
+            try:
+                temp.unlink()
+            except OSError:
+                pass

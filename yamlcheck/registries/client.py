@@ -1,102 +1,92 @@
-"""HTTP to registries: one session per host, the token flow, retries, a deadline.
+"""Talking to registries: where each is reached, the /v2/ ping, the token flow,
+retries.
 
-Rules kept here:
-- credentials go only to an https realm, or to a loopback host;
-- plain http only for loopback hosts or with ``insecure-http: true``;
-- ``verify=`` is passed on every request (a configured ``ca-bundle`` wins
-  over REQUESTS_CA_BUNDLE); redirects are followed and requests drops the
-  Authorization header when the host or port changes;
+Rules kept here (trust.py decides per host):
+- credentials go only to an https realm, or to one whose host allows plain
+  http (loopback, ``insecure-http``); never to a private or loopback IP
+  literal named by a registry that is not itself on such an address;
+- a refresh token is POSTed without following any redirect;
 - 429 and 5xx are retried a few times with backoff, honouring Retry-After;
-- every request is bounded by the run's overall deadline.
+- every request is bounded by the run's deadline (transport.py).
 """
 
 from __future__ import annotations
 
 import email.utils
-import logging
 import random
 import threading
 import time
 from typing import Any
-from urllib.parse import urlsplit
-
-import requests
+from urllib.parse import quote, urljoin, urlsplit
 
 from yamlcheck.config.model import HostSettings
-from yamlcheck.images.providers import host_of, is_loopback
+from yamlcheck.images.providers import is_loopback
 from yamlcheck.registries import challenge
 from yamlcheck.registries.credentials import Credential, CredentialRejected
+from yamlcheck.registries.deadline import Deadline
+from yamlcheck.registries.transport import (
+    ERROR_BODY,
+    REDIRECTS,
+    USER_AGENT,
+    Reply,
+    Transport,
+    Unreachable,
+)
+from yamlcheck.registries.trust import HostTrust, is_private_literal, netloc_of
 
-log = logging.getLogger("yamlcheck.registries")
-REQUEST_TIMEOUT = 10.0
 MAX_ATTEMPTS = 4
 MAX_RETRY_WAIT = 20.0
-USER_AGENT = "yamlcheck"
+MIN_TOKEN_LIFETIME = 60.0
 
-
-class Unreachable(Exception):
-    """DNS, connection, TLS, timeout or persistent server errors (VH315)."""
-
-
-class Deadline:
-    def __init__(self, seconds: float) -> None:
-        self.end = time.monotonic() + seconds
-
-    def remaining(self) -> float:
-        return self.end - time.monotonic()
+__all__ = ["Client", "Deadline", "Endpoint", "Unreachable"]
 
 
 class Endpoint:
-    """Where a registry is reached and how."""
+    """Where a registry is reached and with which settings."""
 
-    def __init__(self, registry: str, settings: HostSettings) -> None:
+    def __init__(self, registry: str, trust: HostTrust | HostSettings) -> None:
+        if isinstance(trust, HostSettings):
+            trust = HostTrust({registry: trust})
         self.registry = registry
+        self.trust = trust
+        settings = trust.by_name.get(registry) or HostSettings()
         self.settings = settings
+        # plain http tried first, https when the answer shows TLS (as Docker does)
+        self.guessed_http = not settings.endpoint and not settings.insecure_http \
+            and not settings.ca_bundle and is_loopback(registry)
         if settings.endpoint:
             base = settings.endpoint.rstrip("/")
         else:
             api = "registry-1.docker.io" if registry == "docker.io" else registry
-            plain = settings.insecure_http or (is_loopback(registry) and not settings.ca_bundle)
+            plain = settings.insecure_http or self.guessed_http
             base = f"{'http' if plain else 'https'}://{api}"
         self.base = base
-        parts = urlsplit(base)
-        self.netloc = parts.netloc
-        self.http = parts.scheme == "http"
-        self.loopback = is_loopback(parts.netloc)
-        self.verify: bool | str = settings.ca_bundle or True
+
+    @property
+    def netloc(self) -> str:
+        return netloc_of(self.base)
 
     def problem(self) -> str | None:
-        if self.http and not (self.loopback or self.settings.insecure_http):
+        if urlsplit(self.base).scheme == "http" and not self.trust.plain_http_allowed(self.netloc):
             return (f"plain http to {self.netloc} is allowed only for loopback hosts or with "
                     "insecure-http: true")
         return None
 
 
-def _retry_after(response: requests.Response) -> float | None:
-    value = response.headers.get("Retry-After")
+def retry_after(reply: Reply) -> float | None:
+    """Seconds from Retry-After (a number or an HTTP date); None when absent or unusable."""
+    value = reply.headers.get("Retry-After", "").strip()
     if not value:
         return None
     try:
         return max(0.0, float(value))
     except ValueError:
+        pass
+    try:
         parsed = email.utils.parsedate_to_datetime(value)
-        return max(0.0, parsed.timestamp() - time.time()) if parsed else None
-
-
-def _describe(exc: requests.RequestException, url: str) -> str:
-    text = str(exc)
-    host = urlsplit(url).netloc
-    if isinstance(exc, requests.exceptions.SSLError):
-        reason = "certificate verify failed" if "CERTIFICATE_VERIFY_FAILED" in text else "TLS error"
-        return f"TLS handshake with {host} failed ({reason}); set ca-bundle for the host?"
-    if isinstance(exc, requests.exceptions.Timeout):
-        return f"{host} did not answer in time"
-    if "Name or service not known" in text or "NameResolutionError" in text \
-            or "getaddrinfo" in text:
-        return f"cannot resolve the host name {host.split(':')[0]}"
-    if "Connection refused" in text:
-        return f"connection to {host} refused"
-    return f"cannot connect to {host}: {type(exc).__name__}"
+    except (TypeError, ValueError, IndexError):
+        return None
+    return max(0.0, parsed.timestamp() - time.time()) if parsed else None
 
 
 class Client:
@@ -104,74 +94,78 @@ class Client:
 
     def __init__(self, deadline: Deadline) -> None:
         self.deadline = deadline
-        self.counts: dict[str, int] = {"HEAD": 0, "GET": 0, "token": 0, "ping": 0}
-        self._sessions: dict[str, requests.Session] = {}
-        self._pings: dict[str, challenge.Challenge | None] = {}
+        self.transport = Transport(deadline)
+        self.counts: dict[str, int] = {}
+        self._pings: dict[str, tuple[str, challenge.Challenge | None] | Unreachable] = {}
         self._tokens: dict[tuple[str, str, str, str], tuple[str, float]] = {}
         self._lock = threading.Lock()
         self._key_locks: dict[Any, threading.Lock] = {}
-
-    # -- plumbing ----------------------------------------------------------
-    def _session(self, netloc: str) -> requests.Session:
-        with self._lock:
-            session = self._sessions.get(netloc)
-            if session is None:
-                session = requests.Session()
-                session.headers["User-Agent"] = USER_AGENT
-                self._sessions[netloc] = session
-            return session
 
     def _key_lock(self, key: Any) -> threading.Lock:
         with self._lock:
             return self._key_locks.setdefault(key, threading.Lock())
 
-    def _count(self, kind: str) -> None:
+    def count(self, kind: str) -> None:
         with self._lock:
             self.counts[kind] = self.counts.get(kind, 0) + 1
 
-    def request(self, method: str, url: str, verify: bool | str, headers: dict[str, str],
-                count: str | None = None) -> requests.Response:
-        """One request with retries for 429/5xx; raises Unreachable."""
-        session = self._session(urlsplit(url).netloc)
+    def request(self, method: str, url: str, endpoint: Endpoint, headers: dict[str, str],
+                what: str, count: str, cap: int = ERROR_BODY,
+                probe_elsewhere: bool = False) -> Reply:
+        """One request (redirects followed) with retries for 429 and 5xx."""
         for attempt in range(MAX_ATTEMPTS):
-            remaining = self.deadline.remaining()
-            if remaining <= 0:
-                raise Unreachable("the overall deadline (--timeout) passed before "
-                                  f"{urlsplit(url).netloc} answered")
-            timeout = min(REQUEST_TIMEOUT, remaining)
-            self._count(count or method)
-            try:
-                response = session.request(method, url, headers=headers, verify=verify,
-                                           timeout=(min(5.0, timeout), timeout),
-                                           allow_redirects=True)
-            except requests.RequestException as exc:
-                raise Unreachable(_describe(exc, url)) from None
-            log.info("%s %s -> %s", method, url, response.status_code)
-            if response.status_code != 429 and response.status_code < 500:
-                return response
-            if attempt == MAX_ATTEMPTS - 1:
-                return response
-            wait = _retry_after(response)
+            self.count(count)
+            reply = self.transport.fetch(method, url, headers, endpoint.trust, what, cap,
+                                         probe_elsewhere)
+            if (reply.status != 429 and reply.status < 500) or attempt == MAX_ATTEMPTS - 1:
+                return reply
+            wait = retry_after(reply)
             if wait is None:
                 wait = 0.2 * (2 ** attempt) + random.uniform(0, 0.1)
             if wait > MAX_RETRY_WAIT or wait >= self.deadline.remaining():
-                return response
+                return reply
             time.sleep(wait)
         raise AssertionError("unreachable")  # pragma: no cover
 
-    # -- authentication ----------------------------------------------------
+    # -- the /v2/ ping -----------------------------------------------------
     def ping(self, endpoint: Endpoint) -> challenge.Challenge | None:
-        """The registry's challenge on /v2/ (None: no authentication), once per host."""
-        with self._key_lock(("ping", endpoint.base)):
-            if endpoint.base not in self._pings:
-                response = self.request("GET", f"{endpoint.base}/v2/", endpoint.verify, {},
-                                        count="ping")
-                found = None
-                if response.status_code == 401:
-                    found = challenge.choose(_challenges(response))
-                self._pings[endpoint.base] = found
-            return self._pings[endpoint.base]
+        """The registry's challenge on /v2/ (None: no authentication), once per
+        address; also settles http or https for a loopback registry."""
+        key = endpoint.base
+        with self._key_lock(("ping", key)):
+            if key not in self._pings:
+                try:
+                    self._pings[key] = self._ping(endpoint)
+                except Unreachable as exc:
+                    self._pings[key] = exc
+            found = self._pings[key]
+        if isinstance(found, Unreachable):
+            raise found
+        endpoint.base = found[0]
+        return found[1]
 
+    def _ping(self, endpoint: Endpoint) -> tuple[str, challenge.Challenge | None]:
+        base = endpoint.base
+        try:
+            reply = self.request("GET", f"{base}/v2/", endpoint, {}, "the /v2/ API", "ping")
+        except Unreachable as exc:
+            if endpoint.guessed_http and "closed the connection" in str(exc):
+                return self._ping_https(endpoint, f"plain http: {exc}")
+            raise
+        if endpoint.guessed_http and reply.status == 400 and b"HTTPS" in reply.body:
+            return self._ping_https(endpoint, "plain http was answered 400 (an https port)")
+        return base, _challenge_of(reply, endpoint)
+
+    def _ping_https(self, endpoint: Endpoint, why: str) -> tuple[str, challenge.Challenge | None]:
+        base = f"https://{endpoint.netloc}"
+        try:
+            reply = self.request("GET", f"{base}/v2/", endpoint, {}, "the /v2/ API", "ping")
+        except Unreachable as exc:
+            raise Unreachable(f"{endpoint.netloc} seems to speak https ({why}); over https: "
+                              f"{exc}") from None
+        return base, _challenge_of(reply, endpoint)
+
+    # -- authentication ----------------------------------------------------
     def authorization(self, endpoint: Endpoint, credential: Credential,
                       repository: str) -> str | None:
         """The Authorization header value for pulling ``repository``."""
@@ -187,63 +181,89 @@ class Client:
         realm = found.params.get("realm")
         if not realm:
             raise Unreachable(f"{endpoint.netloc} sent a Bearer challenge without a realm")
+        realm = urljoin(f"{endpoint.base}/v2/", realm)
         service = found.params.get("service", "")
         key = (realm, service, scope, credential.source)
         with self._key_lock(("token", *key)):
             cached = self._tokens.get(key)
             if cached and cached[1] > time.monotonic():
                 return cached[0]
+            self._refuse_unsafe_realm(endpoint, credential, realm)
             value, lifetime = self._fetch_token(endpoint, credential, realm, service, scope)
             self._tokens[key] = (value, time.monotonic() + max(lifetime - 10, 30))
             return value
 
-    def _fetch_token(self, endpoint: Endpoint, credential: Credential, realm: str, service: str,
-                     scope: str) -> tuple[str, float]:
-        parts = urlsplit(realm)
-        if not credential.anonymous and parts.scheme != "https" and not is_loopback(parts.netloc):
+    def _refuse_unsafe_realm(self, endpoint: Endpoint, credential: Credential, realm: str) -> None:
+        if credential.anonymous:
+            return
+        scheme, netloc = urlsplit(realm).scheme, netloc_of(realm)
+        if scheme != "https" and not endpoint.trust.plain_http_allowed(netloc):
             raise CredentialRejected(
                 f"refusing to send {credential.source} to the plain-http realm {realm}")
-        headers: dict[str, str] = {}
-        session = self._session(parts.netloc)
-        verify = endpoint.verify if host_of(parts.netloc) == host_of(endpoint.netloc) else True
+        if netloc != endpoint.netloc and is_private_literal(netloc) \
+                and not is_private_literal(endpoint.netloc) and not is_loopback(endpoint.netloc):
+            raise CredentialRejected(
+                f"refusing to send {credential.source} to the realm {realm}: {endpoint.netloc} "
+                "names a private or loopback address for it")
+
+    def _fetch_token(self, endpoint: Endpoint, credential: Credential, realm: str, service: str,
+                     scope: str) -> tuple[str, float]:
+        netloc = netloc_of(realm)
+        what = "a token"
         if credential.identity_token:  # OAuth2 refresh token (docker login to ACR)
-            self._count("token")
+            self.count("token")
             form = {"grant_type": "refresh_token", "refresh_token": credential.identity_token,
                     "service": service, "scope": scope, "client_id": USER_AGENT}
-            try:
-                response = session.post(realm, data=form, verify=verify,
-                                        timeout=min(REQUEST_TIMEOUT, self.deadline.remaining()))
-            except requests.RequestException as exc:
-                raise Unreachable(_describe(exc, realm)) from None
+            reply = self.transport.send("POST", realm, {}, endpoint.trust, what, data=form)
+            if reply.status in REDIRECTS:  # never re-send the refresh token elsewhere
+                target = netloc_of(urljoin(realm, reply.headers.get("Location", "")))
+                raise Unreachable(f"the token service {netloc} answered {reply.status}, a "
+                                  f"redirect to {target}; the refresh token is not sent there")
         else:
+            headers: dict[str, str] = {}
             basic = credential.basic()
             if basic:
                 headers["Authorization"] = basic
-            params = "&".join(f"{k}={requests.utils.quote(v, safe='')}" for k, v in
+            params = "&".join(f"{k}={quote(v, safe='')}" for k, v in
                               (("service", service), ("scope", scope)) if v)
             url = f"{realm}{'&' if '?' in realm else '?'}{params}"
-            response = self.request("GET", url, verify, headers, count="token")
-        if response.status_code in (401, 403):
-            who = credential.source
-            raise CredentialRejected(f"the token service {parts.netloc} rejected {who}")
-        if response.status_code != 200:
-            raise Unreachable(f"the token service {parts.netloc} answered "
-                              f"{response.status_code}")
-        try:
-            body = response.json()
-        except ValueError:
-            raise Unreachable(f"the token service {parts.netloc} did not send JSON") from None
+            reply = self.request("GET", url, endpoint, headers, what, "token")
+        if reply.status in (401, 403):
+            raise CredentialRejected(f"the token service {netloc} rejected {credential.source}")
+        if reply.status != 200:
+            raise Unreachable(f"the token service {netloc} answered {reply.status}")
+        body = reply.json()
+        if not isinstance(body, dict):
+            raise Unreachable(f"the token service {netloc} answered 200 without a JSON object "
+                              f"({_kind(reply)})")
         value = body.get("access_token") or body.get("token")
-        if not value:
-            raise Unreachable(f"the token service {parts.netloc} sent no token")
-        return str(value), float(body.get("expires_in") or 60)
+        if not isinstance(value, str) or not value:
+            raise Unreachable(f"the token service {netloc} sent no token")
+        return value, _lifetime(body.get("expires_in"))
 
 
-def _challenges(response: requests.Response) -> list[challenge.Challenge]:
-    raw = getattr(getattr(response, "raw", None), "headers", None)
-    values = raw.getlist("WWW-Authenticate") if raw is not None and hasattr(raw, "getlist") \
-        else [response.headers.get("WWW-Authenticate", "")]
+def _lifetime(value: object) -> float:
+    """``expires_in`` in seconds; at least 60, and 60 when it is not a number."""
+    try:
+        seconds = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return MIN_TOKEN_LIFETIME
+    return seconds if seconds == seconds and seconds > MIN_TOKEN_LIFETIME else MIN_TOKEN_LIFETIME
+
+
+def _kind(reply: Reply) -> str:
+    content_type = reply.headers.get("Content-Type", "").split(";")[0].strip() or "no type"
+    return f"{content_type}, {len(reply.body)} bytes"
+
+
+def _challenge_of(reply: Reply, endpoint: Endpoint) -> challenge.Challenge | None:
+    if reply.status == 404:
+        raise Unreachable(f"{endpoint.netloc} is not a registry: GET /v2/ answered 404 (no "
+                          "registry API there; check the host, or its endpoint under "
+                          "registry-hosts)")
+    if reply.status != 401:
+        return None
     found: list[challenge.Challenge] = []
-    for value in values:
+    for value in reply.challenges:
         found.extend(challenge.parse(value))
-    return found
+    return challenge.choose(found)

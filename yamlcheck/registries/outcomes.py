@@ -1,4 +1,4 @@
-"""What a registry check can find (VH310-VH317), and the result of one check."""
+"""What a registry check can find (VH310-VH318), and the result of one check."""
 
 from __future__ import annotations
 
@@ -15,7 +15,9 @@ class ManifestUnknown(Rule):
 
     ## Why
     The tag was never pushed, was deleted, or is misspelt; the execution
-    would fail at the pull.  The message lists some tags that do exist.
+    would fail at the pull.  The message lists some tags that do exist.  On
+    a registry that does not list tags, a missing tag is reported here when
+    another image of the same repository was found in the run.
 
     ## Example
     ```yaml
@@ -93,7 +95,8 @@ class RegistryDenied(Rule):
     """
     ## What it does
     With `--remote`: the credentials were accepted, but they may not pull
-    this repository (HTTP 403; also an expired ECR token).
+    this repository (HTTP 403, or a 401 `insufficient_scope` after the token
+    service issued a token; also an expired ECR token).
 
     ## Why
     The robot account or IAM role lacks pull rights on the repository.
@@ -144,9 +147,13 @@ class RegistryRateLimited(Rule):
 class RegistryUnreachable(Rule):
     """
     ## What it does
-    With `--remote`: the registry could not be reached: name resolution,
-    connection, TLS certificate, timeout, or repeated server errors.  The
-    message says which.
+    With `--remote`: the registry could not be reached or did not behave as
+    one: name resolution, connection, TLS certificate, the `--timeout`
+    deadline (the message names what it was waiting for), repeated server
+    errors, a host with no registry API (`/v2/` answers 404), an HTML page
+    where a manifest was expected (a login page or captive portal), or a
+    cloud API (ECR, Google's token endpoint) that fails or does not answer.
+    The message names the host that failed and the setting that would help.
 
     ## Why
     Valohai's workers may reach the registry where yamlcheck cannot (a
@@ -178,7 +185,11 @@ class PlatformMissing(Rule):
     ## What it does
     With `--remote`: the image does not provide the platform executions run
     on (`--platform`, default `linux/amd64`).  The message lists the
-    platforms it does provide.  Attestation entries are not platforms.
+    platforms it does provide.  Attestation entries are not platforms, so an
+    index holding only attestations, an OCI artifact whose config names no
+    os/architecture, or a manifest that is not an image provides none.  The
+    kind of manifest is read from the body, not from the `Content-Type` the
+    server claims.
 
     ## Why
     An arm64-only image fails on amd64 workers with "exec format error".
@@ -204,9 +215,14 @@ class CredentialsUnresolved(Rule):
     ## What it does
     With `--remote`: the credential source configured for the matching
     registry pattern yields nothing: an unset environment variable, a missing
-    service-account file, no AWS credentials, a Docker credential helper that
-    is not installed, or a missing optional dependency (`pip install
-    'yamlcheck[aws]'`, `'yamlcheck[gcp]'`, `'yamlcheck[docker]'`).
+    or malformed service-account file or variable, no AWS credentials, a
+    Docker config that is not valid (not a JSON object, an `auth` value that
+    is not base64 of `user:password`), a Docker credential helper that is not
+    installed, fails, prints no JSON, or does not answer before `--timeout`
+    (it is then stopped with its whole process group), or a missing optional
+    dependency (`pip install 'yamlcheck[aws]'`, `'yamlcheck[gcp]'`).  It is
+    reported once per registry pattern and file, on the first image it
+    affects, and names the others.
 
     ## Why
     Without credentials the check cannot tell whether Valohai can pull.
@@ -231,6 +247,42 @@ class CredentialsUnresolved(Rule):
     summary = "The configured credential source yields nothing"
 
 
+class LayerPullDenied(Rule):
+    """
+    ## What it does
+    With `--remote`: the manifest is readable, but a blob of the image is
+    not, with the same credentials: after the manifest (for an index, the
+    manifest of the required platform) yamlcheck requests the config blob
+    and sends one HEAD for the smallest layer, following redirects to
+    storage hosts under the same trust rules.  The message names the blob
+    and who refused it: the registry, or the storage host it redirects to.
+
+    ## Why
+    Valohai pulls the layers, not only the manifest.  An ECR policy without
+    `ecr:GetDownloadUrlForLayer` or `ecr:BatchGetImage`, a GCR bucket without
+    Storage Object Viewer, or a storage host that refuses the redirected
+    download all pass a manifest check and fail at pull time.  A missing
+    blob (an incomplete image) fails the same way.
+
+    ## Example
+    ```yaml
+    # the IAM policy of the robot allows ecr:BatchGetImage only
+    image: 123456789012.dkr.ecr.eu-west-1.amazonaws.com/ml/trainer:1.0
+    ```
+
+    ## Use instead
+    Grant the identity Valohai uses the right to download layers (for ECR:
+    `ecr:GetDownloadUrlForLayer` and `ecr:BatchCheckLayerAvailability`; for
+    Google: Artifact Registry Reader or Storage Object Viewer on the
+    bucket), or push the image again when a blob is missing.
+    """
+
+    code = "VH318"
+    name = "layer-pull-denied"
+    severity = Severity.ERROR
+    summary = "The manifest is readable but a blob (config or layer) is not"
+
+
 STATUS_RULES: dict[str, type[Rule]] = {
     "manifest-unknown": ManifestUnknown,
     "repository-unknown": RepositoryUnknown,
@@ -240,6 +292,7 @@ STATUS_RULES: dict[str, type[Rule]] = {
     "unreachable": RegistryUnreachable,
     "platform-missing": PlatformMissing,
     "credentials-unresolved": CredentialsUnresolved,
+    "layer-pull-denied": LayerPullDenied,
 }
 
 
@@ -252,6 +305,7 @@ class Outcome(NamedTuple):
     media_type: str | None = None
     platforms: tuple[str, ...] = ()
     credential_source: str = "anonymous"
+    unconfirmed: bool = False  # repository-unknown, but the registry could not say
 
     def to_json(self) -> dict[str, Any]:
         return {"status": self.status, "digest": self.digest, "media_type": self.media_type,

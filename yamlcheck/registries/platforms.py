@@ -72,20 +72,23 @@ def from_descriptor(descriptor: dict[str, Any]) -> Platform | None:
     platform = descriptor.get("platform")
     if not isinstance(platform, dict):
         return None
-    annotations = descriptor.get("annotations") or {}
-    if annotations.get("vnd.docker.reference.type") == "attestation-manifest":
+    annotations = descriptor.get("annotations")
+    if isinstance(annotations, dict) and \
+            annotations.get("vnd.docker.reference.type") == "attestation-manifest":
         return None
-    os_name, arch = platform.get("os", ""), platform.get("architecture", "")
+    os_name, arch, variant = (platform.get(k) or "" for k in ("os", "architecture", "variant"))
+    if not all(isinstance(v, str) for v in (os_name, arch, variant)):
+        return None
     if not os_name or not arch or (os_name, arch) == ("unknown", "unknown"):
         return None
-    return normalize(os_name, arch, platform.get("variant", "") or "")
+    return normalize(os_name, arch, variant)
 
 
 def from_config(config: dict[str, Any]) -> Platform | None:
-    os_name, arch = config.get("os", ""), config.get("architecture", "")
-    if not os_name or not arch:
+    os_name, arch, variant = (config.get(k) or "" for k in ("os", "architecture", "variant"))
+    if not all(isinstance(v, str) for v in (os_name, arch, variant)) or not os_name or not arch:
         return None
-    return normalize(os_name, arch, config.get("variant", "") or "")
+    return normalize(os_name, arch, variant)
 
 
 def available(platforms: Iterable[Platform], wanted: Platform, variant_given: bool) -> bool:

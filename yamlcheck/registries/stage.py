@@ -1,10 +1,11 @@
 """``--remote``: check every distinct image once, concurrently, and turn the
-outcomes into findings (VH310-VH317) at each place the image is written."""
+outcomes into findings (VH310-VH318) at each place the image is written."""
 
 from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
 import threading
 from collections.abc import Callable
@@ -15,16 +16,21 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from yamlcheck.config.model import Config, HostSettings, RegistryEntry
 from yamlcheck.images.fix import scalar_fix
 from yamlcheck.images.reference import Reference
-from yamlcheck.registries.cache import ResultCache, key
-from yamlcheck.registries.check import ImageCheck, Wanted
-from yamlcheck.registries.client import Client, Deadline, Endpoint
+from yamlcheck.registries.cache import DIGEST_TTL, TAG_TTL, ResultCache, key
+from yamlcheck.registries.check import ImageCheck, Wanted, describe
+from yamlcheck.registries.client import Client, Endpoint
 from yamlcheck.registries.credentials import (
     Credential,
     CredentialError,
+    CredentialRateLimited,
     CredentialRejected,
+    CredentialUnreachable,
     resolve,
+    source_identity,
 )
+from yamlcheck.registries.deadline import Deadline, DeadlinePassed
 from yamlcheck.registries.outcomes import STATUS_RULES, Outcome
+from yamlcheck.registries.trust import HostTrust
 
 if TYPE_CHECKING:
     from yamlcheck.lint import FileResult
@@ -32,20 +38,33 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("yamlcheck.registries")
 PROGRESS_FROM = 4  # images; fewer finish before a bar would be worth drawing
+_CREDENTIAL_FAILURES: dict[type[Exception], str] = {
+    CredentialError: "credentials-unresolved", CredentialRejected: "unauthorized",
+    CredentialUnreachable: "unreachable", CredentialRateLimited: "rate-limited",
+    DeadlinePassed: "unreachable"}
+_REPOSITORY_SEEN = ("ok", "platform-missing", "layer-pull-denied", "manifest-unknown")
 
 
 class Job(NamedTuple):
     ref: Reference
     entry: RegistryEntry | None
     config_dir: str
-    settings: HostSettings
+    hosts: tuple[tuple[str, HostSettings], ...]  # the config's registry-hosts
     platform: str | None
 
-    def cache_key(self) -> str:
+    def endpoint(self) -> Endpoint:
+        return Endpoint(self.ref.registry, HostTrust(self.hosts))
+
+    def identity(self) -> tuple[str, ...]:
+        """What decides the outcome besides the reference (never a secret)."""
         who = "anonymous" if self.entry is None else json.dumps(
             [self.entry.match, self.entry.type, sorted(self.entry.options.items())], default=str)
-        endpoint = Endpoint(self.ref.registry, self.settings).base
-        return key(endpoint, self.ref.repository, self.ref.reference, self.platform or "", who)
+        hosts = json.dumps(sorted(self.hosts), default=str)
+        return (self.endpoint().base, hosts, who, *source_identity(self.entry),
+                self.ref.repository, self.platform or "")
+
+    def cache_key(self, reference: str | None = None) -> str:
+        return key(*self.identity(), reference or self.ref.reference)
 
 
 def _platform(options: LintOptions, config: Config) -> str | None:
@@ -56,20 +75,24 @@ def _platform(options: LintOptions, config: Config) -> str | None:
 class RemoteStage:
     def __init__(self, options: LintOptions) -> None:
         self.options = options
-        self.client = Client(Deadline(options.timeout))
+        self.deadline = Deadline(options.timeout)
+        self.client = Client(self.deadline)
         self.cache = ResultCache(enabled=not options.no_cache)
-        self.platforms = self.cache.platform_map()
         self._credentials: dict[Any, Credential | Exception] = {}
         self._lock = threading.Lock()
+        self._source_locks: dict[Any, threading.Lock] = {}
 
     def credential(self, job: Job) -> Credential:
+        """One resolution per source; sources resolve in parallel with each other."""
         ident = (job.config_dir, job.entry)
-        with self._lock:  # one resolution per source, never in parallel
+        with self._lock:
+            lock = self._source_locks.setdefault(ident, threading.Lock())
+        with lock:
             if ident not in self._credentials:
                 try:
                     self._credentials[ident] = resolve(job.entry, job.ref.registry,
-                                                       Path(job.config_dir))
-                except (CredentialError, CredentialRejected) as exc:
+                                                       Path(job.config_dir), self.deadline)
+                except tuple(_CREDENTIAL_FAILURES) as exc:
                     self._credentials[ident] = exc
             found = self._credentials[ident]
         if isinstance(found, Exception):
@@ -77,37 +100,45 @@ class RemoteStage:
         return found
 
     def check(self, job: Job) -> Outcome:
-        cache_key = job.cache_key()
-        cached = self.cache.get(cache_key)
+        what = describe(job.ref)
+        cached = self.cache.get(job.cache_key(), what)
         if cached is not None:
             log.info("cache hit for %s", job.ref.original)
             return cached
         source = "anonymous" if job.entry is None else f"{job.entry.type} ({job.entry.match})"
         try:
             credential = self.credential(job)
-        except CredentialError as exc:
-            return Outcome("credentials-unresolved", f"{job.ref.original}: {exc}",
-                           credential_source=source)
-        except CredentialRejected as exc:
-            return Outcome("unauthorized", f"{job.ref.original}: {exc}", credential_source=source)
+        except tuple(_CREDENTIAL_FAILURES) as exc:
+            status = next(s for kind, s in _CREDENTIAL_FAILURES.items() if isinstance(exc, kind))
+            return Outcome(status, f"{job.ref.original}: {exc}", credential_source=source)
         try:
             wanted = Wanted(job.platform)
         except ValueError as exc:
             return Outcome("platform-missing", str(exc), credential_source=credential.source)
-        endpoint = Endpoint(job.ref.registry, job.settings)
-        outcome = ImageCheck(self.client, endpoint, credential, wanted, self.platforms).run(job.ref)
-        self.cache.put(cache_key, outcome, by_digest=job.ref.digest is not None)
+
+        def known(digest: str) -> Outcome | None:
+            return self.cache.get(job.cache_key(digest), what)
+
+        outcome = ImageCheck(self.client, job.endpoint(), credential, wanted, known).run(job.ref)
+        by_digest = job.ref.digest is not None
+        self.cache.put(job.cache_key(), outcome, what, DIGEST_TTL if by_digest else TAG_TTL)
+        if not by_digest and outcome.digest:
+            self.cache.put(job.cache_key(outcome.digest), outcome, what, DIGEST_TTL)
         return outcome
 
     def run(self, jobs: list[Job]) -> dict[Job, Outcome]:
         distinct = list(dict.fromkeys(jobs))
         outcomes: dict[Job, Outcome] = {}
-        with _progress(len(distinct)) as advance, \
-                ThreadPoolExecutor(max_workers=max(1, self.options.jobs)) as pool:
-            for job, outcome in zip(distinct, pool.map(self._checked(advance), distinct),
-                                   strict=True):
-                outcomes[job] = outcome
-        self.cache.save(self.platforms)
+        try:
+            with _progress(len(distinct)) as advance, \
+                    ThreadPoolExecutor(max_workers=max(1, self.options.jobs)) as pool:
+                for job, outcome in zip(distinct, pool.map(self._checked(advance), distinct),
+                                        strict=True):
+                    outcomes[job] = outcome
+        finally:
+            self.deadline.close()
+        _settle_unconfirmed(outcomes)
+        self.cache.save()
         log.info("registry requests: %s", self.client.counts)
         return outcomes
 
@@ -119,6 +150,23 @@ class RemoteStage:
                 advance()
 
         return work
+
+
+def _settle_unconfirmed(outcomes: dict[Job, Outcome]) -> None:
+    """A tag missing on a registry that does not list tags is VH310 when another
+    image of the same repository was found in the run."""
+    for job, outcome in list(outcomes.items()):
+        if not outcome.unconfirmed:
+            continue
+        same = job.identity()[:-1]
+        seen = next((other for other, found in outcomes.items() if other is not job
+                     and found.status in _REPOSITORY_SEEN and not found.unconfirmed
+                     and other.identity()[:-1] == same), None)
+        if seen is not None:
+            outcomes[job] = outcome._replace(
+                status="manifest-unknown", unconfirmed=False,
+                message=f"{describe(job.ref)} does not exist (the repository does: "
+                f"{seen.ref.reference!r} was found; {job.ref.registry} does not list tags)")
 
 
 class _progress:
@@ -145,36 +193,81 @@ class _progress:
             self.bar.stop()
 
 
+def local_problems(configs: list[Config]) -> list[str]:
+    """Local settings that make every https check meaningless: one line each."""
+    lines = []
+    for config in configs:
+        for host, settings in config.registry_hosts.items():
+            if settings.ca_bundle and not os.path.exists(settings.ca_bundle):
+                lines.append(f"yamlcheck: {config.path or 'configuration'}: registry-hosts: "
+                             f"{host}: ca-bundle {settings.ca_bundle} does not exist")
+    for name in ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE"):
+        value = os.environ.get(name)
+        if value and not os.path.exists(value):
+            lines.append(f"yamlcheck: {name} names {value}, which does not exist; point it at "
+                         "a CA bundle or unset it")
+            break  # requests reads only the first one set
+        if value:
+            break
+    return lines
+
+
 def check_remote(results: list[FileResult], options: LintOptions) -> None:
     """Check every image of ``results`` and add the findings to them."""
-    stage = RemoteStage(options)
     placed: list[tuple[FileResult, Any, Job]] = []
+    configs: dict[int, Config] = {}
     for result in results:
         ctx = result.context
         if ctx is None:
             continue
         config = ctx.config
         config_dir = str(Path(config.path).parent) if config.path else "."
+        hosts = tuple(sorted(config.registry_hosts.items()))
         for image in result.images:
             ref = image.reference
             if ref is None:
                 continue
+            configs[id(config)] = config
             entry = image.classification.match if image.classification else None
-            settings = config.registry_hosts.get(ref.registry) or HostSettings()
-            placed.append((result, image, Job(ref, entry, config_dir, settings,
+            placed.append((result, image, Job(ref, entry, config_dir, hosts,
                                               _platform(options, config))))
-    outcomes = stage.run([job for _, _, job in placed])
+    problems = local_problems(list(configs.values())) if placed else []
+    if problems:
+        from yamlcheck.runner import UsageError
+
+        raise UsageError(*problems)
+    outcomes = RemoteStage(options).run([job for _, _, job in placed])
+    reported: dict[tuple[str, str, RegistryEntry | None], list[tuple[FileResult, Any, Job]]] = {}
     for result, image, job in placed:
         outcome = outcomes[job]
         image.remote = outcome.to_json()
         if result.context is not None:
             result.context.remote = True
         rule = STATUS_RULES.get(outcome.status)
-        if rule is not None:
+        if outcome.status == "credentials-unresolved":
+            reported.setdefault((result.path, job.config_dir, job.entry), []).append(
+                (result, image, job))
+        elif rule is not None:
             message = f"{outcome.message} [credentials: {outcome.credential_source}]"
             result.diagnostics.append(rule.at(result.path, image.span, message))
         elif options.pin_digests and outcome.digest and job.ref.digest is None:
             _pin(result, image, job.ref, outcome.digest)
+    for group in reported.values():
+        _report_once(group, outcomes)
+
+
+def _report_once(group: list[tuple[FileResult, Any, Job]], outcomes: dict[Job, Outcome]) -> None:
+    """VH317 once per registry pattern and file, naming the other images it affects."""
+    result, image, job = group[0]
+    outcome = outcomes[job]
+    others = list(dict.fromkeys(f"{other.ref.original} (line {img.span[0] + 1})"
+                                for _, img, other in group[1:] if img is not image))
+    message = outcome.message
+    if others:
+        message += f"; this also affects {', '.join(others)}"
+    rule = STATUS_RULES[outcome.status]
+    result.diagnostics.append(rule.at(result.path, image.span,
+                                      f"{message} [credentials: {outcome.credential_source}]"))
 
 
 def _pin(result: FileResult, image: Any, ref: Reference, digest: str) -> None:
