@@ -27,6 +27,9 @@ from yamlcheck.registries.outcomes import Outcome
      [("negotiate", {}), ("bearer", {"realm": "x", "error": "invalid_token"})]),
     ('Bearer realm="a\\"b", scope="x,y", Basic realm="r"',
      [("bearer", {"realm": 'a"b', "scope": "x,y"}), ("basic", {"realm": "r"})]),
+    ("Bearer realm=http://127.0.0.1:5001/token,service=registry, scope=repository:a/b:pull",
+     [("bearer", {"realm": "http://127.0.0.1:5001/token", "service": "registry",
+                  "scope": "repository:a/b:pull"})]),
     ("", []),
 ])
 def test_challenge_parsing(header: str, expected: list[tuple[str, dict[str, str]]]) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import socket
+import ssl
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -13,6 +14,35 @@ import requests
 
 HOP_HEADERS = {"connection", "keep-alive", "transfer-encoding", "content-encoding",
                "content-length"}
+
+
+def serve(handler: type[BaseHTTPRequestHandler],
+          tls: tuple[str, str] | None = None) -> ThreadingHTTPServer:
+    """A threaded server on 127.0.0.1 (TLS with ``tls`` = (certificate chain, key)),
+    serving in a daemon thread; ``stop`` it when done."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.daemon_threads = True
+    if tls:
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(*tls)
+        server.socket = context.wrap_socket(server.socket, server_side=True)
+    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
+                     daemon=True).start()
+    return server
+
+
+def stop(server: ThreadingHTTPServer) -> None:
+    server.shutdown()
+    server.server_close()
+
+
+class QuietHandler(BaseHTTPRequestHandler):
+    """HTTP/1.1 keep-alive, no request log on stderr."""
+
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, *args: Any) -> None:
+        return
 
 
 class FaultProxy:
@@ -26,14 +56,10 @@ class FaultProxy:
         self.lock = threading.Lock()
         self.session = requests.Session()
         self.session.trust_env = False
-        server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        server.daemon_threads = True
-        self.server = server
-        self.port = server.server_address[1]
+        self.server = serve(self._handler())
+        self.port = self.server.server_address[1]
         self.host = f"127.0.0.1:{self.port}"
         self.url = f"http://{self.host}"
-        threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
-                         daemon=True).start()
 
     def inject(self, pattern: str, status: int, headers: dict[str, str] | None = None,
                times: int | None = 1) -> None:
@@ -46,8 +72,7 @@ class FaultProxy:
             self.hits.clear()
 
     def stop(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+        stop(self.server)
 
     def _canned(self, path: str) -> tuple[int, dict[str, str]] | None:
         with self.lock:
@@ -62,12 +87,7 @@ class FaultProxy:
     def _handler(self) -> type[BaseHTTPRequestHandler]:
         proxy = self
 
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def log_message(self, *args: Any) -> None:
-                return
-
+        class Handler(QuietHandler):
             def _serve(self) -> None:
                 canned = proxy._canned(self.path)
                 if canned is not None:

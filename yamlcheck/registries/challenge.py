@@ -8,6 +8,7 @@ from typing import NamedTuple
 
 _TOKEN = re.compile(r"[A-Za-z0-9!#$%&'*+.^_`|~-]+")
 _SPACE = re.compile(r"[ \t]*")
+_BARE = re.compile(r"[^\s,\"]+")  # an unquoted value: realm=https://auth.example/token
 
 
 class Challenge(NamedTuple):
@@ -52,7 +53,7 @@ def parse(header: str) -> list[Challenge]:
             if value_start < length and header[value_start] == '"':
                 value, pos = _quoted(header, value_start)
             else:
-                value_match = _TOKEN.match(header, value_start)
+                value_match = _BARE.match(header, value_start)
                 value = value_match.group() if value_match else ""
                 pos = value_match.end() if value_match else value_start
             current.params[token.lower()] = value

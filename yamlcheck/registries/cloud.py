@@ -49,7 +49,8 @@ def bounded(call: Callable[[], T], deadline: Deadline, what: str) -> T:
     thread = threading.Thread(target=run, daemon=True, name=f"yamlcheck {what}")
     thread.start()
     thread.join(max(0.0, deadline.remaining()))
-    if thread.is_alive() or isinstance(box.get("error"), DeadlinePassed):
+    if thread.is_alive() or ("error" in box and deadline.passed()):
+        # (a failure at the deadline is the deadline: its sockets were shut down)
         raise CredentialUnreachable(str(DeadlinePassed(deadline, what)))
     if "error" in box:
         raise box["error"]
