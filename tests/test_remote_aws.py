@@ -11,6 +11,7 @@ from typing import Any, ClassVar
 
 import pytest
 from lab import ECR_PASSWORD, Lab
+from lab.scripted import Answer, Scripted
 from remote_support import findings, project, remote, steps
 
 from yamlcheck.config.model import Options, RegistryEntry
@@ -130,3 +131,84 @@ def test_access_denied_is_a_rejection(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(boto3, "Session", Denied)
     with pytest.raises(CredentialRejected, match="AccessDeniedException"):
         ecr(RegistryEntry(f"{ECR_HOST}/*", "aws-ecr", Options()), ECR_HOST, Deadline(10))
+
+
+ECR_ERROR = {"Content-Type": "application/x-amz-json-1.1"}
+
+
+@pytest.mark.parametrize(("answer", "code", "expected"), [
+    (Answer(500, ECR_ERROR, b'{"__type": "ServerException", "message": "boom"}'), "VH315",
+     "failed GetAuthorizationToken (500 ServerException)"),
+    (Answer(503, {"Content-Type": "text/html"}, b"<html>unavailable</html>"), "VH315",
+     "failed GetAuthorizationToken (503"),
+    (Answer(400, ECR_ERROR, b'{"__type": "ThrottlingException", "message": "Rate exceeded"}'),
+     "VH314", "throttled GetAuthorizationToken (ThrottlingException)"),
+    (Answer(400, ECR_ERROR, b'{"__type": "UnrecognizedClientException", "message": "bad"}'),
+     "VH312", "AWS refused GetAuthorizationToken (UnrecognizedClientException)"),
+])
+def test_ecr_api_faults(lab: Lab, no_aws_environment: Path, monkeypatch: pytest.MonkeyPatch,
+                        answer: Answer, code: str, expected: str) -> None:
+    """moto mocks AWS; a loopback server in place of the ECR API answers with faults
+    (moto passes requests to an endpoint it does not know through)."""
+    from moto import mock_aws
+
+    server = Scripted()
+    server.answer(r"^/", answer)
+    monkeypatch.setenv("AWS_ENDPOINT_URL_ECR", server.url)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    config = (f'registries:\n  - match: "{ECR_HOST}/*"\n    type: aws-ecr\n'
+              f"registry-hosts:\n  {ECR_HOST}:\n    endpoint: {lab.basic.url}\n")
+    path = project(no_aws_environment, steps(f"{ECR_HOST}/team/app:1.0",
+                                             f"{ECR_HOST}/team/app:1.1"), config)
+    try:
+        with mock_aws():
+            status, report, err = remote(path)
+    finally:
+        server.stop()
+    (_, found, message), (_, again, _) = findings(report)
+    assert found == again == code and status == (0 if code == "VH314" else 1)  # 314: a warning
+    assert expected in message and "Traceback" not in err
+    assert len(server.hits) <= 2  # botocore retries once, and the source is asked once
+
+
+def test_ecr_api_refusing_connections(lab: Lab, no_aws_environment: Path,
+                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    from lab import free_port
+
+    monkeypatch.setenv("AWS_ENDPOINT_URL_ECR", f"http://127.0.0.1:{free_port()}")
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    config = (f'registries:\n  - match: "{ECR_HOST}/*"\n    type: aws-ecr\n'
+              f"registry-hosts:\n  {ECR_HOST}:\n    endpoint: {lab.basic.url}\n")
+    path = project(no_aws_environment, steps(f"{ECR_HOST}/team/app:1.0"), config)
+    _, report, _ = remote(path)
+    ((_, code, message),) = findings(report)
+    assert code == "VH315" and "did not answer (EndpointConnectionError)" in message
+
+
+def test_ecr_policy_without_layer_download_is_vh318(lab: Lab, no_aws_environment: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """The token works and the manifest is readable, but the registry refuses the
+    blobs (an IAM policy without ecr:GetDownloadUrlForLayer)."""
+    from lab import FaultProxy
+    from moto import mock_aws
+
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    proxy = FaultProxy(lab.basic.url)
+    proxy.inject(r"/blobs/", 403, times=None)
+    config = (f'registries:\n  - match: "{ECR_HOST}/*"\n    type: aws-ecr\n'
+              f"registry-hosts:\n  {ECR_HOST}:\n    endpoint: {proxy.url}\n")
+    path = project(no_aws_environment, steps(f"{ECR_HOST}/team/app:1.0"), config)
+    try:
+        with mock_aws():
+            status, report, _ = remote(path)
+    finally:
+        proxy.stop()
+    ((_, code, message),) = findings(report)
+    assert (status, code) == (1, "VH318")
+    assert "the config blob sha256:" in message and f"{proxy.host} answered 403" in message
+    assert "aws-ecr token from boto3's default chain" in message
+    assert report["images"][0]["remote"]["status"] == "layer-pull-denied"
+    assert report["images"][0]["remote"]["digest"] == lab.digests[f"{lab.basic.host}/team/app:1.0"]

@@ -194,15 +194,15 @@ def gcp(entry: RegistryEntry, base: Path | None, deadline: Deadline) -> Credenti
 
     try:
         creds = bounded(call, deadline, token_host)
-    except errors.DefaultCredentialsError as exc:
-        raise CredentialError(f"no Google credentials: {_short(exc)}") from None
     except errors.RefreshError as exc:
         raise CredentialRejected(f"Google refused a token for the {how}: {_short(exc)}") \
             from None
     except errors.TransportError as exc:
         raise CredentialUnreachable(f"{token_host} did not answer: {_short(exc)}") from None
-    except (ValueError, KeyError, TypeError) as exc:
+    except (ValueError, KeyError, TypeError) as exc:  # MalformedError too
         raise CredentialError(f"the {how} is not usable: {_short(exc)}") from None
+    except errors.DefaultCredentialsError as exc:
+        raise CredentialError(f"no Google credentials: {_short(exc)}") from None
     email = getattr(creds, "service_account_email", None)
     label = f"gcp token for {email} ({how})" if email else f"gcp token ({how})"
     return Credential(label, "oauth2accesstoken", creds.token)

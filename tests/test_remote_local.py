@@ -1,0 +1,133 @@
+"""Local faults with --remote: a missing CA file is one line and exit 2; a bad
+Docker config, service-account variable or cache entry affects only what uses
+it (VH317, reported once per registry pattern), or nothing at all."""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+from pathlib import Path
+
+import pytest
+from helpers import run_cli
+from lab import ALICE_PASSWORD, Lab
+from remote_support import findings, project, remote, steps
+
+
+def test_a_missing_ca_bundle_is_a_usage_error(lab: Lab, tmp_path: Path) -> None:
+    config = f"registry-hosts:\n  {lab.tls.host}:\n    ca-bundle: certs/ca.pem\n"
+    path = project(tmp_path, steps(f"{lab.tls.host}/team/app:1.0"), config)
+    status, out, err = run_cli("lint", "--remote", str(path))
+    assert status == 2 and out == ""
+    assert err.strip().splitlines() == [
+        f"yamlcheck: {tmp_path / '.yamlcheck.yaml'}: registry-hosts: {lab.tls.host}: ca-bundle "
+        f"{tmp_path / 'certs' / 'ca.pem'} does not exist"]
+    assert run_cli("lint", str(path))[0] == 0  # offline, nothing is contacted
+
+
+@pytest.mark.parametrize("name", ["REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE"])
+def test_a_ca_variable_naming_a_missing_file_is_a_usage_error(
+        lab: Lab, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str) -> None:
+    monkeypatch.delenv("REQUESTS_CA_BUNDLE", raising=False)
+    monkeypatch.setenv(name, str(tmp_path / "nowhere.pem"))
+    path = project(tmp_path, steps(f"{lab.token.host}/public/tool:1.0"))
+    status, _, err = run_cli("lint", "--remote", str(path))
+    assert status == 2
+    assert err.strip() == (f"yamlcheck: {name} names {tmp_path / 'nowhere.pem'}, which does not "
+                           "exist; point it at a CA bundle or unset it")
+
+
+def _docker_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, data: object) -> None:
+    folder = tmp_path / "docker"
+    folder.mkdir(exist_ok=True)
+    (folder / "config.json").write_text(data if isinstance(data, str) else json.dumps(data))
+    monkeypatch.setenv("DOCKER_CONFIG", str(folder))
+
+
+@pytest.mark.parametrize(("data", "expected"), [
+    ([], "config.json is not a JSON object"),
+    ("{not json", "config.json is not valid JSON"),
+    ({"auths": []}, "'auths' in {path} is not a JSON object"),
+    ({"auths": {"HOST": "alice"}}, "the auths entry 'HOST' in {path} is not a JSON object"),
+    ({"auths": {"HOST": {"auth": "%%%not base64%%%"}}},
+     "the auth value of 'HOST' in {path} is not base64 of user:password"),
+    ({"auths": {"HOST": {"auth": base64.b64encode(b"alice-no-colon").decode()}}},
+     "the auth value of 'HOST' in {path} has no ':' between user and password"),
+    ({"auths": {"HOST": {}}}, "{path} holds an empty entry for HOST"),
+    ({"credHelpers": ["x"]}, "'credHelpers' in {path} is not a JSON object"),
+    ({"credsStore": 7}, "the credential helper named for HOST in {path} is not a name"),
+])
+def test_a_bad_docker_config_is_one_finding_per_registry_pattern(
+        lab: Lab, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, data: object,
+        expected: str) -> None:
+    host = lab.basic.host
+    text = data if isinstance(data, str) else json.dumps(data).replace("HOST", host)
+    _docker_config(tmp_path, monkeypatch, text)
+    config = f'registries:\n  - match: "{host}/*"\n    type: basic\n    docker-config: true\n'
+    path = project(tmp_path, steps(f"{host}/team/app:1.0", f"{host}/team/app:1.1",
+                                   f"{lab.token.host}/public/tool:1.0"), config)
+    status, report, err = remote(path)
+    ((line, code, message),) = findings(report)
+    where = tmp_path / "docker" / "config.json"
+    assert (status, line, code) == (1, 3, "VH317") and "Traceback" not in err
+    assert expected.replace("{path}", str(where)).replace("HOST", host) in message
+    assert f"this also affects {host}/team/app:1.1 (line 7)" in message
+    statuses = [image["remote"]["status"] for image in report["images"]]
+    assert statuses == ["credentials-unresolved", "credentials-unresolved", "ok"]
+    assert "alice-no-colon" not in json.dumps(report)
+
+
+def test_an_unset_variable_is_reported_once_per_registry_pattern(lab: Lab, tmp_path: Path) -> None:
+    config = ('registries:\n  - match: "docker.io/acme/*"\n    type: docker-hub\n'
+              "    username: alice\n    password-env: DOCKERHUB_TOKEN\n"
+              '  - match: "docker.io/team/*"\n    type: docker-hub\n'
+              "    username: bob\n    password-env: TEAM_TOKEN\n"
+              f"registry-hosts:\n  docker.io:\n    endpoint: {lab.token.url}\n")
+    images = ("docker.io/acme/app:1.0", "docker.io/acme/other:2", "docker.io/team/app:1.0",
+              "docker.io/acme/app:1.0")
+    path = project(tmp_path, steps(*images), config)
+    _, report, _ = remote(path, env={"DOCKERHUB_TOKEN": "", "TEAM_TOKEN": ""})
+    acme, team = findings(report)
+    assert acme[:2] == (3, "VH317") and team[:2] == (11, "VH317")
+    assert "DOCKERHUB_TOKEN is not set" in acme[2]
+    assert "this also affects docker.io/acme/other:2 (line 7), docker.io/acme/app:1.0 " \
+        "(line 15)" in acme[2]
+    assert "TEAM_TOKEN is not set" in team[2] and "also affects" not in team[2]
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    ("[1, 2, 3]", "service account from $GCP_SA holds JSON that is not a service-account "
+                  "object"),
+    ("not json", "$GCP_SA does not hold service-account JSON"),
+    ('{"type": "service_account"}', "is not usable"),
+])
+def test_a_bad_service_account_variable(lab: Lab, tmp_path: Path, value: str,
+                                        expected: str) -> None:
+    host = "europe-west1-docker.pkg.dev"
+    config = (f'registries:\n  - match: "{host}/*"\n    type: gcp\n    service-account-env: GCP_SA\n'
+              f"registry-hosts:\n  {host}:\n    endpoint: {lab.token.url}\n")
+    path = project(tmp_path, steps(f"{host}/acme/app:1.0"), config)
+    status, report, err = remote(path, env={"GCP_SA": value})
+    ((_, code, message),) = findings(report)
+    assert (status, code) == (1, "VH317") and expected in message and "Traceback" not in err
+
+
+def test_a_corrupted_cache_entry_is_ignored_and_overwritten(
+        lab: Lab, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    host = lab.basic.host
+    _docker_config(tmp_path, monkeypatch, {"auths": {host: {"auth": base64.b64encode(
+        f"alice:{ALICE_PASSWORD}".encode()).decode()}}})
+    config = f'registries:\n  - match: "{host}/*"\n    type: basic\n    docker-config: true\n'
+    path = project(tmp_path, steps(f"{host}/team/app:1.0"), config)
+    assert remote(path)[0] == 0
+    cache = Path(os.environ["XDG_CACHE_HOME"]) / "yamlcheck" / "registry-results.json"
+    data = json.loads(cache.read_text())
+    for entry in data["results"].values():
+        entry.update(status=["ok"], platforms="linux/amd64", expires="never")
+    cache.write_text(json.dumps(data))
+    status, report, err = remote(path)
+    assert status == 0 and "Traceback" not in err
+    assert report["images"][0]["remote"]["platforms"] == ["linux/amd64"]
+    rewritten = json.loads(cache.read_text())["results"]
+    assert all(entry["status"] == "ok" for entry in rewritten.values())
