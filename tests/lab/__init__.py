@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .faults import FaultProxy, SilentServer
-from .pki import Pki, rsa_private_pem
+from .pki import Pki, rsa_private_pem, tls_files
 from .registry import Pusher, Registry, free_port, registry_available, write_htpasswd
 from .token_server import GOOGLE_TOKEN, TokenServer
 
@@ -86,4 +86,5 @@ __all__ = [
     "TokenServer",
     "free_port",
     "rsa_private_pem",
+    "tls_files",
 ]

@@ -60,3 +60,16 @@ def rsa_private_pem() -> str:
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     return key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                              serialization.NoEncryption()).decode()
+
+
+def tls_files(folder: Path, name: str) -> tuple[Path, Path, Path]:
+    """A CA of its own and a server certificate for 127.0.0.1 and localhost signed
+    by it: (CA file, certificate chain, key), under ``folder``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    ca = trustme.CA()
+    server = ca.issue_cert("127.0.0.1", "localhost")
+    files = folder / f"{name}-ca.pem", folder / f"{name}.crt", folder / f"{name}.key"
+    ca.cert_pem.write_to_path(str(files[0]))
+    server.cert_chain_pems[0].write_to_path(str(files[1]))
+    server.private_key_pem.write_to_path(str(files[2]))
+    return files

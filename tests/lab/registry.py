@@ -158,7 +158,8 @@ class Pusher:
             params = {k.strip(): v.strip('"') for k, v in params.items()}
             token = self.session.get(params["realm"], params={
                 "service": params["service"], "scope": f"repository:{repo}:pull,push"},
-                headers={"Authorization": self.basic}, timeout=10).json()["access_token"]
+                headers={"Authorization": self.basic}, timeout=10,
+                verify=self.verify).json()["access_token"]
             self.bearer[repo] = f"Bearer {token}"
             headers["Authorization"] = self.bearer[repo]
             response = self.session.request(method, url, headers=headers, verify=self.verify,

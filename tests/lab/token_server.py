@@ -14,21 +14,24 @@ from __future__ import annotations
 import base64
 import fnmatch
 import json
-import threading
 import time
 import uuid
 from collections import Counter
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import jwt
 
+from .faults import serve, stop
+
 GOOGLE_TOKEN = "ya29.lab-access-token"
 
 
 class TokenServer:
-    def __init__(self, signing_pem: bytes, kid: str, issuer: str = "lab-issuer") -> None:
+    def __init__(self, signing_pem: bytes, kid: str, issuer: str = "lab-issuer",
+                 tls: tuple[str, str] | None = None, host: str = "127.0.0.1") -> None:
+        """``tls``: (certificate chain, key) to serve https; ``host``: the name in ``url``."""
         self.signing_pem = signing_pem
         self.kid = kid
         self.issuer = issuer
@@ -38,18 +41,12 @@ class TokenServer:
         self.google_keys: dict[str, Any] = {}  # client email -> public key
         self.counts: Counter[str] = Counter()
         self.requests: list[str] = []
-        server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        server.daemon_threads = True
-        self.server = server
-        self.port = server.server_address[1]
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
-                                       daemon=True)
-        self.thread.start()
+        self.server = serve(self._handler(), tls)
+        self.port = self.server.server_address[1]
+        self.url = f"{'https' if tls else 'http'}://{host}:{self.port}"
 
     def stop(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+        stop(self.server)
 
     def issue(self, user: str | None, service: str, scopes: list[str]) -> str:
         allowed = self.grants.get(user, []) + (self.grants.get("*", []) if user else [])
