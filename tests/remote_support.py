@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -33,3 +35,15 @@ def remote(path: Path, *args: str, env: dict[str, str] | None = None
 def findings(report: dict[str, Any], prefix: str = "VH31") -> list[tuple[int, str, str]]:
     return [(d["line"], d["code"], d["message"]) for d in report["diagnostics"]
             if d["code"].startswith(prefix)]
+
+
+@contextmanager
+def serving(tls: tuple[str, str] | None = None) -> Iterator[Any]:
+    """A scripted server on 127.0.0.1 for the length of a ``with``."""
+    from lab.scripted import Scripted
+
+    server = Scripted(tls)
+    try:
+        yield server
+    finally:
+        server.stop()

@@ -5,10 +5,12 @@ from __future__ import annotations
 import base64
 import json
 import os
+import re
 import subprocess
 import sys
 import threading
 import time
+from contextlib import ExitStack
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, ClassVar
@@ -184,8 +186,58 @@ SECRETS = {"DOCKERHUB_TOKEN": ALICE_PASSWORD, "ACR_CLIENT_SECRET": "acr-MARKER-s
            "GCP_SA_JSON": '{"type": "service_account", "private_key": "MARKER-key"}'}
 
 
+def _secret_paths(lab: Lab, tmp_path: Path, stack: ExitStack
+                  ) -> tuple[str, dict[str, str], list[str], Any]:
+    """Registries reached through the newer paths: a credential helper, blob redirects
+    to a storage host, a refresh token (and a refresh-token POST redirected elsewhere)."""
+    from lab import IDENTITY_TOKEN
+    from lab.registry import make_image
+    from lab.scripted import Answer, Scripted
+
+    folder = tmp_path / "bin"
+    folder.mkdir()
+    helper = folder / "docker-credential-lab"
+    helper.write_text("#!/bin/sh\ncat > /dev/null\n"
+                      f"echo '{{\"Username\": \"alice\", \"Secret\": \"{ALICE_PASSWORD}\"}}'\n")
+    helper.chmod(0o755)
+    storage = Scripted()
+    stack.callback(storage.stop)
+    storage.answer(r".", Answer(200, {"Content-Type": "application/octet-stream"}, b"z"))
+    proxy = FaultProxy(lab.basic.url)
+    stack.callback(proxy.stop)
+    layer = make_image("amd64", marker="team/app:1.0")[1][1][0]
+    proxy.inject(f"/blobs/{layer}", 307, {"Location": f"{storage.url}/b?sig=1"}, times=None)
+    redirecting = Scripted()
+    stack.callback(redirecting.stop)
+    manifest, blobs = make_image("amd64")
+    redirecting.serve_image("samples/nginx", "1.25", manifest, blobs)
+    redirecting.routes.insert(0, (None, re.compile(r"^/v2/$"), Answer(401, {
+        "WWW-Authenticate": f'Bearer realm="{redirecting.url}/oauth2/token",service=x'})))
+    redirecting.answer(r"^/oauth2/token", Answer(307, {"Location": f"{storage.url}/t"}))
+    docker = tmp_path / "docker"
+    docker.mkdir()
+    (docker / "config.json").write_text(json.dumps({
+        "credHelpers": {lab.basic.host: "lab"},
+        "auths": {"idtoken.azurecr.io": {"identitytoken": IDENTITY_TOKEN},
+                  redirecting.host: {"identitytoken": IDENTITY_TOKEN}}}))
+    registries = "".join(f'  - match: "{host}/*"\n    type: basic\n    docker-config: true\n'
+                         for host in (lab.basic.host, "idtoken.azurecr.io", redirecting.host))
+    hosts = (f'  {lab.basic.host}: {{endpoint: "{proxy.url}"}}\n'
+             f'  idtoken.azurecr.io: {{endpoint: "{lab.acr.url}"}}\n')
+    env = {"PATH": f"{folder}:{os.environ['PATH']}", "DOCKER_CONFIG": str(docker)}
+    images = [f"{lab.basic.host}/team/app:1.0", "idtoken.azurecr.io/samples/nginx:1.25",
+              f"{redirecting.host}/samples/nginx:1.25"]
+    return registries + "registry-hosts:\n" + hosts, env, images, storage
+
+
 def test_no_secret_in_any_output_log_or_cache(lab: Lab, tmp_path: Path) -> None:
-    registries = f"""\
+    with ExitStack() as stack:
+        _no_secret_anywhere(lab, tmp_path, stack)
+
+
+def _no_secret_anywhere(lab: Lab, tmp_path: Path, stack: ExitStack) -> None:
+    extra, extra_env, extra_images, storage = _secret_paths(lab, tmp_path, stack)
+    registries = """\
 registries:
   - match: "docker.io/acme/*"
     type: docker-hub
@@ -202,17 +254,19 @@ registries:
   - match: "europe-west1-docker.pkg.dev/*"
     type: gcp
     service-account-env: GCP_SA_JSON
-registry-hosts:
+"""
+    registries += extra.replace("registry-hosts:\n", f"""registry-hosts:
   docker.io: {{endpoint: "{lab.token.url}"}}
   acme.azurecr.io: {{endpoint: "{lab.acr.url}"}}
   123456789012.dkr.ecr.eu-west-1.amazonaws.com: {{endpoint: "{lab.basic.url}"}}
-"""
+""")
     path = project(tmp_path, steps("docker.io/acme/app:1.0", "docker.io/acme/missing:1.0",
                                    "acme.azurecr.io/samples/nginx:1.25",
                                    "123456789012.dkr.ecr.eu-west-1.amazonaws.com/team/app:1.0",
-                                   "europe-west1-docker.pkg.dev/acme/x:1"), registries)
+                                   "europe-west1-docker.pkg.dev/acme/x:1", *extra_images),
+                   registries)
     cache = tmp_path / "cache"
-    env = {**os.environ, **SECRETS, "XDG_CACHE_HOME": str(cache), "NO_COLOR": "1",
+    env = {**os.environ, **SECRETS, **extra_env, "XDG_CACHE_HOME": str(cache), "NO_COLOR": "1",
            "AWS_ENDPOINT_URL_ECR": f"http://127.0.0.1:{free_port()}",
            "AWS_EC2_METADATA_DISABLED": "true", "AWS_DEFAULT_REGION": "eu-west-1"}
     env.pop("GITHUB_ACTIONS", None)
@@ -226,6 +280,12 @@ registry-hosts:
     everything = "\n".join(outputs)
     assert "docker-hub credentials from $DOCKERHUB_TOKEN" in everything  # the source is named
     assert "HEAD http://127.0.0.1" in everything  # -vv logs the requests
+    assert "docker-credential-lab (from " in everything  # the helper was used
+    assert "redirect " in everything and "the refresh token is not sent there" in everything
+    statuses = [image["remote"]["status"] for image in json.loads(outputs[4])["images"]]
+    assert statuses[-3:] == ["ok", "ok", "unreachable"]
+    assert storage.hits  # the blob redirect was followed
+    assert all("authorization" not in hit.headers for hit in storage.hits)
     for secret in SECRETS.values():
         for fragment in (secret, base64.b64encode(f"alice:{secret}".encode()).decode()):
             assert fragment not in everything

@@ -14,7 +14,7 @@ import pytest
 from lab import ALICE_PASSWORD, FaultProxy, Lab, Pusher, Registry, TokenServer, tls_files
 from lab.registry import make_image
 from lab.scripted import Answer, Scripted
-from remote_support import findings, project, remote, steps
+from remote_support import findings, project, remote, serving, steps
 
 HUB = ('registries:\n  - match: "docker.io/acme/*"\n    type: docker-hub\n    username: alice\n'
        "    password-env: HUB_TOKEN\nregistry-hosts:\n  docker.io:\n    endpoint: {endpoint}\n")
@@ -162,19 +162,15 @@ def _identity_registry(server: Scripted) -> None:
 
 def test_a_refresh_token_post_follows_no_redirect(scripted: Scripted, tmp_path: Path,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
-    elsewhere = Scripted()
-    elsewhere.json(r".", {"access_token": "stolen"})
     _identity_registry(scripted)
-    scripted.answer(r"^/oauth2/token", Answer(307, {"Location": f"{elsewhere.url}/steal"}),
-                    method="POST")
     _alice_docker_config(tmp_path, monkeypatch, scripted.host,
                          identitytoken="identity-MARKER-token")
-    try:
-        path = project(tmp_path, steps(f"{scripted.host}/samples/nginx:1.25"),
-                       _basic(scripted.host))
+    path = project(tmp_path, steps(f"{scripted.host}/samples/nginx:1.25"), _basic(scripted.host))
+    with serving() as elsewhere:
+        elsewhere.json(r".", {"access_token": "stolen"})
+        scripted.answer(r"^/oauth2/token", Answer(307, {"Location": f"{elsewhere.url}/steal"}),
+                        method="POST")
         _, report, _ = remote(path)
-    finally:
-        elsewhere.stop()
     ((_, code, message),) = findings(report)
     assert code == "VH315"
     assert f"the token service {scripted.host} answered 307, a redirect to {elsewhere.host}; " \
@@ -185,19 +181,16 @@ def test_a_refresh_token_post_follows_no_redirect(scripted: Scripted, tmp_path: 
 
 def test_a_token_get_redirected_elsewhere_loses_its_credentials(
         scripted: Scripted, tmp_path: Path) -> None:
-    elsewhere = Scripted()
-    elsewhere.json(r"^/token", {"token": "t0k3n"})
     manifest, blobs = make_image("amd64")
-    scripted.answer(r"^/token", Answer(307, {"Location": f"{elsewhere.url}/token?x=1"}))
     scripted.answer(r"^/v2/$", Answer(401, {"WWW-Authenticate":
                                             f'Bearer realm="{scripted.url}/token",service=s'}))
     scripted.serve_image("acme/app", "1.0", manifest, blobs)
-    try:
-        path = project(tmp_path, steps("docker.io/acme/app:1.0"),
-                       HUB.format(endpoint=scripted.url))
+    path = project(tmp_path, steps("docker.io/acme/app:1.0"), HUB.format(endpoint=scripted.url))
+    with serving() as elsewhere:
+        elsewhere.json(r"^/token", {"token": "t0k3n"})
+        scripted.routes.insert(0, (None, re.compile(r"^/token"), Answer(
+            307, {"Location": f"{elsewhere.url}/token?x=1"})))
         status, report, _ = remote(path, env={"HUB_TOKEN": ALICE_PASSWORD})
-    finally:
-        elsewhere.stop()
     assert status == 0, report["diagnostics"]
     assert [h.path for h in elsewhere.hits] == ["/token?x=1"]
     assert "authorization" not in elsewhere.hits[0].headers

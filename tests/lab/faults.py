@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import socket
 import ssl
+import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -16,12 +17,21 @@ HOP_HEADERS = {"connection", "keep-alive", "transfer-encoding", "content-encodin
                "content-length"}
 
 
+class QuietServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that hangs up early (the checks close what they do not read)."""
+        error = sys.exc_info()[1]
+        if not isinstance(error, ConnectionError | ssl.SSLError | TimeoutError):
+            super().handle_error(request, client_address)
+
+
 def serve(handler: type[BaseHTTPRequestHandler],
           tls: tuple[str, str] | None = None) -> ThreadingHTTPServer:
     """A threaded server on 127.0.0.1 (TLS with ``tls`` = (certificate chain, key)),
     serving in a daemon thread; ``stop`` it when done."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    server.daemon_threads = True
+    server = QuietServer(("127.0.0.1", 0), handler)
     if tls:
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         context.load_cert_chain(*tls)
