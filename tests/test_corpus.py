@@ -10,9 +10,9 @@ from pathlib import Path
 import yaml
 from helpers import corpus_dir
 
-from yamlcheck.config.model import Config
+from yamlcheck.core.settings import Config
+from yamlcheck.engine import lint_bytes
 from yamlcheck.images.fix import apply_fixes
-from yamlcheck.lint import lint_bytes
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
 from compare_with_valohai_yaml import compare, files_of

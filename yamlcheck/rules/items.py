@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from yamlcheck.diagnostic import Diagnostic, Severity
+from yamlcheck.core.diagnostic import Diagnostic, Severity
 from yamlcheck.document.model import Obj
-from yamlcheck.lint_context import LintContext
-from yamlcheck.rules.registry import Rule
+from yamlcheck.rules.base import DocumentRule
+from yamlcheck.rules.context import LintContext
 
 
-class DuplicateItemName(Rule):
+class DuplicateItemName(DocumentRule):
     """
     ## What it does
     Reports a step, pipeline, endpoint, task or deployment whose name is
@@ -55,7 +55,7 @@ class DuplicateItemName(Rule):
                 seen[key] = obj.name_span[0] + 1
 
 
-class EmptyName(Rule):
+class EmptyName(DocumentRule):
     """
     ## What it does
     Reports an empty or blank `name` on an item, a pipeline node, a
@@ -101,3 +101,6 @@ class EmptyName(Rule):
         name = obj.name
         if name is not None and not name.strip():
             yield self.at(ctx.path, obj.name_span, f"this {what} has an empty name")
+
+
+RULES = (DuplicateItemName, EmptyName)

@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from yamlcheck.diagnostic import Diagnostic, Severity, Span
+from yamlcheck.core.diagnostic import Diagnostic, Severity, Span
+from yamlcheck.core.suggest import did_you_mean
 from yamlcheck.document.model import Parameter
-from yamlcheck.lint_context import LintContext
+from yamlcheck.rules.base import DocumentRule
+from yamlcheck.rules.context import LintContext
 from yamlcheck.rules.edges import parameter_targets
 from yamlcheck.rules.references import node_step, pipeline_nodes
-from yamlcheck.rules.registry import Rule
-from yamlcheck.suggest import did_you_mean
 
 
 def assigned_values(ctx: LintContext) -> Iterator[tuple[str, Parameter, Any, Span]]:
@@ -37,7 +37,7 @@ def assigned_values(ctx: LintContext) -> Iterator[tuple[str, Parameter, Any, Spa
                    parameter.value_span("default"))
 
 
-class OverrideUnknownName(Rule):
+class OverrideUnknownName(DocumentRule):
     """
     ## What it does
     Reports a parameter or input in a node's `override` that the node's step
@@ -85,7 +85,7 @@ class OverrideUnknownName(Rule):
                                       f"{did_you_mean(name, known)}")
 
 
-class PipelineParameterNoTargets(Rule):
+class PipelineParameterNoTargets(DocumentRule):
     """
     ## What it does
     Reports a pipeline parameter with no `target` or `targets`.
@@ -123,7 +123,7 @@ class PipelineParameterNoTargets(Rule):
                                   "no targets")
 
 
-class PipelineParameterBadTarget(Rule):
+class PipelineParameterBadTarget(DocumentRule):
     """
     ## What it does
     Reports a pipeline parameter target whose socket type is not
@@ -157,3 +157,6 @@ class PipelineParameterBadTarget(Rule):
                               f"pipeline {end.pipeline.name!r} parameter {parameter.name!r}: "
                               f"target {end.text!r} has socket type {end.socket.type!r}; "
                               "write node.parameter.name")
+
+
+RULES = (OverrideUnknownName, PipelineParameterNoTargets, PipelineParameterBadTarget)

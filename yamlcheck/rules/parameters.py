@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from yamlcheck.diagnostic import Diagnostic, Severity
+from yamlcheck.core.diagnostic import Diagnostic, Severity
 from yamlcheck.document.model import Parameter, Step
-from yamlcheck.lint_context import LintContext
+from yamlcheck.rules.base import DocumentRule
+from yamlcheck.rules.context import LintContext
 from yamlcheck.rules.overrides import assigned_values
-from yamlcheck.rules.registry import Rule
 from yamlcheck.rules.values import value_problems
 
 
@@ -18,7 +18,7 @@ def step_parameters(ctx: LintContext) -> Iterator[tuple[Step, Parameter, str]]:
             yield step, parameter, f"step {step.name!r} parameter {parameter.name!r}"
 
 
-class FlagOptional(Rule):
+class FlagOptional(DocumentRule):
     """
     ## What it does
     Reports `optional` on a flag parameter.
@@ -52,7 +52,7 @@ class FlagOptional(Rule):
                               f"{label}: `optional` has no effect on a flag")
 
 
-class FlagPassAsIgnored(Rule):
+class FlagPassAsIgnored(DocumentRule):
     """
     ## What it does
     Reports `pass-as` on a flag that also has `pass-true-as` or
@@ -88,7 +88,7 @@ class FlagPassAsIgnored(Rule):
                               "`pass-true-as`/`pass-false-as`")
 
 
-class PassTrueFalseOnNonFlag(Rule):
+class PassTrueFalseOnNonFlag(DocumentRule):
     """
     ## What it does
     Reports `pass-true-as` or `pass-false-as` on a parameter that is not a
@@ -125,7 +125,7 @@ class PassTrueFalseOnNonFlag(Rule):
                                   f"{label}: `{key}` has no effect on a {parameter.type} parameter")
 
 
-class InvalidParameterValue(Rule):
+class InvalidParameterValue(DocumentRule):
     """
     ## What it does
     Checks parameter values against their definition: a step parameter's
@@ -169,7 +169,7 @@ class InvalidParameterValue(Rule):
                 yield self.at(ctx.path, span, f"{label}: value {problem}")
 
 
-class ParameterMinAboveMax(Rule):
+class ParameterMinAboveMax(DocumentRule):
     """
     ## What it does
     Reports a parameter whose `min` is greater than its `max`.
@@ -204,7 +204,7 @@ class ParameterMinAboveMax(Rule):
                               f"{label}: min {low} is greater than max {high}")
 
 
-class FlagMultiple(Rule):
+class FlagMultiple(DocumentRule):
     """
     ## What it does
     Reports `multiple` on a flag parameter.
@@ -236,3 +236,13 @@ class FlagMultiple(Rule):
             if parameter.type == "flag" and parameter.get("multiple") not in (None, "none"):
                 yield self.at(ctx.path, parameter.key_span("multiple"),
                               f"{label}: a flag cannot be `multiple`")
+
+
+RULES = (
+    FlagOptional,
+    FlagPassAsIgnored,
+    PassTrueFalseOnNonFlag,
+    InvalidParameterValue,
+    ParameterMinAboveMax,
+    FlagMultiple,
+)

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from yamlcheck.diagnostic import Diagnostic, Severity
-from yamlcheck.lint_context import LintContext
+from yamlcheck.core.diagnostic import Diagnostic, Severity
+from yamlcheck.core.suggest import did_you_mean
+from yamlcheck.rules.base import DocumentRule
+from yamlcheck.rules.context import LintContext
 from yamlcheck.rules.edges import complete_edges
-from yamlcheck.rules.registry import Rule
-from yamlcheck.suggest import did_you_mean
 
 
-class DuplicateNodeName(Rule):
+class DuplicateNodeName(DocumentRule):
     """
     ## What it does
     Reports two nodes of one pipeline with the same name.
@@ -53,7 +53,7 @@ class DuplicateNodeName(Rule):
                     seen[node.name] = node.name_span[0] + 1
 
 
-class PipelineCycle(Rule):
+class PipelineCycle(DocumentRule):
     """
     ## What it does
     Reports an edge from a node to itself and edges that form a cycle.
@@ -125,7 +125,7 @@ def _path(graph: dict[str, set[str]], start: str, goal: str) -> list[str] | None
     return None
 
 
-class ActionNotWellKnown(Rule):
+class ActionNotWellKnown(DocumentRule):
     """
     ## What it does
     Reports a node action whose `when` is not `node-starting`,
@@ -169,3 +169,6 @@ class ActionNotWellKnown(Rule):
                                               f"action `{key}` {value!r} is not "
                                               f"well known, so the action {effect}"
                                               f"{did_you_mean(value, known)}")
+
+
+RULES = (DuplicateNodeName, PipelineCycle, ActionNotWellKnown)

@@ -6,12 +6,12 @@ import re
 from collections.abc import Iterator
 from typing import NamedTuple
 
-from yamlcheck.diagnostic import Diagnostic, Severity, Span
+from yamlcheck.core.diagnostic import Diagnostic, Severity, Span
+from yamlcheck.core.suggest import closest
 from yamlcheck.document.model import Step
-from yamlcheck.lint_context import LintContext
-from yamlcheck.rules.registry import Rule
+from yamlcheck.rules.base import DocumentRule
+from yamlcheck.rules.context import LintContext
 from yamlcheck.rules.spans import inner_span
-from yamlcheck.suggest import closest
 
 # Valohai replaces every non-greedy {...} group it knows and leaves the rest.
 _GROUP = re.compile(r"\{(.+?)\}")
@@ -42,7 +42,7 @@ def placeholders(ctx: LintContext, step: Step) -> Iterator[Placeholder]:
                               inner_span(ctx.text, span, text, occurrence))
 
 
-class UnknownPlaceholder(Rule):
+class UnknownPlaceholder(DocumentRule):
     """
     ## What it does
     Reports `{parameter:NAME}` and `{parameter-value:NAME}` placeholders whose
@@ -99,7 +99,7 @@ class UnknownPlaceholder(Rule):
                               "Valohai would pass it on literally")
 
 
-class MalformedPlaceholder(Rule):
+class MalformedPlaceholder(DocumentRule):
     """
     ## What it does
     Reports a `{...}` group in a command that looks like a misspelt Valohai
@@ -162,7 +162,7 @@ class MalformedPlaceholder(Rule):
         return f"{{{guess}}}"
 
 
-class UnusedParameter(Rule):
+class UnusedParameter(DocumentRule):
     """
     ## What it does
     Reports a parameter that no command uses, in a step whose commands have
@@ -214,7 +214,7 @@ class UnusedParameter(Rule):
                                   "by any command (no {parameters} placeholder)")
 
 
-class SourcePathUnset(Rule):
+class SourcePathUnset(DocumentRule):
     """
     ## What it does
     Reports `{source-path}` in a command of a step that has no `source-path`.
@@ -255,3 +255,6 @@ class SourcePathUnset(Rule):
                     yield self.at(ctx.path, found.span,
                                   f"step {step.name!r}: {{source-path}} is used but the step "
                                   "sets no `source-path`")
+
+
+RULES = (UnknownPlaceholder, MalformedPlaceholder, UnusedParameter, SourcePathUnset)

@@ -5,16 +5,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 from fnmatch import fnmatchcase
 
-from yamlcheck.diagnostic import Diagnostic, Severity
-from yamlcheck.lint_context import LintContext
+from yamlcheck.core.diagnostic import Diagnostic, Severity
+from yamlcheck.core.suggest import did_you_mean
+from yamlcheck.rules.base import DocumentRule
+from yamlcheck.rules.context import LintContext
 from yamlcheck.rules.edges import all_ends, complete_edges, edge_ends
 from yamlcheck.rules.references import node_step
-from yamlcheck.rules.registry import Rule
 from yamlcheck.rules.syntax import COMPATIBLE, EDGE_TYPES
-from yamlcheck.suggest import did_you_mean
 
 
-class UnknownNode(Rule):
+class UnknownNode(DocumentRule):
     """
     ## What it does
     Reports an edge end, or a pipeline parameter target, that names a node the
@@ -52,7 +52,7 @@ class UnknownNode(Rule):
                               f"{did_you_mean(end.socket.node, nodes)}")
 
 
-class InvalidEdgeType(Rule):
+class InvalidEdgeType(DocumentRule):
     """
     ## What it does
     Reports an edge socket type that is not one of `input`, `output`,
@@ -90,7 +90,7 @@ class InvalidEdgeType(Rule):
                               f"{did_you_mean(end.socket.type, sorted(EDGE_TYPES))}")
 
 
-class MalformedSocket(Rule):
+class MalformedSocket(DocumentRule):
     """
     ## What it does
     Reports an edge end or pipeline parameter target that is not of the form
@@ -132,7 +132,7 @@ class MalformedSocket(Rule):
                               "node.file.<endpoint>.<file>")
 
 
-class UnknownSocketKey(Rule):
+class UnknownSocketKey(DocumentRule):
     """
     ## What it does
     Reports an edge into an input or parameter that the node's step does not
@@ -192,7 +192,7 @@ class UnknownSocketKey(Rule):
                               f"{did_you_mean(key, known)}")
 
 
-class IncompatibleEdge(Rule):
+class IncompatibleEdge(DocumentRule):
     """
     ## What it does
     Reports an edge whose source and target types do not go together.
@@ -243,7 +243,7 @@ class IncompatibleEdge(Rule):
                               f"({source.text})")
 
 
-class UndeclaredOutput(Rule):
+class UndeclaredOutput(DocumentRule):
     """
     ## What it does
     Reports an edge out of `output.KEY` when the node's step declares its
@@ -293,3 +293,13 @@ class UndeclaredOutput(Rule):
 
 def _article(word: str) -> str:
     return f"{'an' if word[0] in 'aeiou' else 'a'} {word}"
+
+
+RULES = (
+    UnknownNode,
+    InvalidEdgeType,
+    MalformedSocket,
+    UnknownSocketKey,
+    IncompatibleEdge,
+    UndeclaredOutput,
+)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from yamlcheck.diagnostic import Diagnostic, Severity
+from yamlcheck.core.diagnostic import Diagnostic, Severity
 from yamlcheck.document.model import Obj
-from yamlcheck.lint_context import LintContext
+from yamlcheck.rules.base import DocumentRule
+from yamlcheck.rules.context import LintContext
 from yamlcheck.rules.references import pipeline_nodes
-from yamlcheck.rules.registry import Rule
 from yamlcheck.rules.syntax import duration_problem, expression_problem
 
 
@@ -19,7 +19,7 @@ def overrides(ctx: LintContext) -> Iterator[tuple[str, Obj]]:
             yield f"pipeline {pipeline.name!r} node {node.name!r}", node.override
 
 
-class PresetWithoutEnvironment(Rule):
+class PresetWithoutEnvironment(DocumentRule):
     """
     ## What it does
     Reports a `runtime-config-preset` without an `environment` next to it, on
@@ -63,7 +63,7 @@ class PresetWithoutEnvironment(Rule):
                               f"{label}: `runtime-config-preset` needs `environment` beside it")
 
 
-class InvalidStopCondition(Rule):
+class InvalidStopCondition(DocumentRule):
     """
     ## What it does
     Checks a step's or task's `stop-condition` the way Valohai evaluates it:
@@ -110,7 +110,7 @@ class InvalidStopCondition(Rule):
                               f"{label}: `stop-condition` is not a valid expression: {problem}")
 
 
-class InvalidDuration(Rule):
+class InvalidDuration(DocumentRule):
     """
     ## What it does
     Checks `time-limit` and `no-output-timeout` strings: groups of a number
@@ -155,7 +155,7 @@ class InvalidDuration(Rule):
                                   f"step {step.name!r}: `{key}` {value!r} is invalid: {problem}")
 
 
-class DuplicateMemberName(Rule):
+class DuplicateMemberName(DocumentRule):
     """
     ## What it does
     Reports a parameter, input, output or environment variable defined twice
@@ -232,3 +232,6 @@ class DuplicateMemberName(Rule):
                               f"(the first at line {seen[destination]})")
             else:
                 seen[destination] = span[0] + 1
+
+
+RULES = (PresetWithoutEnvironment, InvalidStopCondition, InvalidDuration, DuplicateMemberName)

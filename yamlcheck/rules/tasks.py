@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from yamlcheck.diagnostic import Diagnostic, Severity
+from yamlcheck.core.diagnostic import Diagnostic, Severity
+from yamlcheck.core.suggest import did_you_mean
 from yamlcheck.document.model import Task
-from yamlcheck.lint_context import LintContext
-from yamlcheck.rules.registry import Rule
-from yamlcheck.suggest import did_you_mean
+from yamlcheck.rules.base import DocumentRule
+from yamlcheck.rules.context import LintContext
 
 TASK_TYPES = ("grid_search", "random_search", "manual_search", "bayesian_tpe", "distributed")
 CHILD_ERROR_MODES = ("continue-and-complete", "continue-and-error", "stop-all-and-error")
@@ -23,7 +23,7 @@ def task_type(task: Task) -> str | None:
     return normal if normal in TASK_TYPES else None
 
 
-class TaskUnknownParameter(Rule):
+class TaskUnknownParameter(DocumentRule):
     """
     ## What it does
     Reports a task variant parameter, or a key of a `parameter-sets` entry,
@@ -67,7 +67,7 @@ class TaskUnknownParameter(Rule):
                                   f"{name!r}{did_you_mean(name, known)}")
 
 
-class InvalidTaskOption(Rule):
+class InvalidTaskOption(DocumentRule):
     """
     ## What it does
     Checks a task's `type` (grid_search, random_search, manual_search,
@@ -108,7 +108,7 @@ class InvalidTaskOption(Rule):
                               f"{did_you_mean(mode, CHILD_ERROR_MODES)}")
 
 
-class ParameterSetsWithoutManualSearch(Rule):
+class ParameterSetsWithoutManualSearch(DocumentRule):
     """
     ## What it does
     Reports `parameter-sets` on a task whose type is not `manual_search`.
@@ -148,7 +148,7 @@ class ParameterSetsWithoutManualSearch(Rule):
                               f"manual_search, not {kind}")
 
 
-class BayesianOptionUnused(Rule):
+class BayesianOptionUnused(DocumentRule):
     """
     ## What it does
     Reports `engine`, `optimization-target-metric` or
@@ -187,3 +187,11 @@ class BayesianOptionUnused(Rule):
                     yield self.at(ctx.path, task.key_span(key),
                                   f"task {task.name!r}: `{key}` only makes sense for "
                                   f"bayesian_tpe tasks, not {kind}")
+
+
+RULES = (
+    TaskUnknownParameter,
+    InvalidTaskOption,
+    ParameterSetsWithoutManualSearch,
+    BayesianOptionUnused,
+)
