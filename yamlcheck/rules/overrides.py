@@ -127,10 +127,14 @@ class PipelineParameterBadTarget(DocumentRule):
     """
     ## What it does
     Reports a pipeline parameter target whose socket type is not
-    `parameter` (`train.input.data` instead of `train.parameter.lr`).
+    `parameter` (`train.input.data` instead of `train.parameter.lr`), and a
+    target on an execution node whose step has no such parameter (nodes
+    with `commit` are not checked).
 
     ## Why
-    Pipeline parameters set node parameters only; Valohai refuses the file.
+    Pipeline parameters set node parameters only.  Valohai's validator
+    refuses both (valohai-yaml: "socket type ... is not supported", "the
+    parameter ... does not exist in step ...").
 
     ## Example
     ```yaml
@@ -148,15 +152,26 @@ class PipelineParameterBadTarget(DocumentRule):
     code = "VH442"
     name = "pipeline-parameter-bad-target"
     severity = Severity.ERROR
-    summary = "A pipeline parameter targets something other than a node parameter"
+    summary = "A pipeline parameter targets something other than a parameter of the node's step"
 
     def check(self, ctx: LintContext) -> Iterator[Diagnostic]:
         for parameter, end in parameter_targets(ctx):
-            if end.socket is not None and not end.socket.type.startswith("parameter"):
+            if end.socket is None:
+                continue
+            label = f"pipeline {end.pipeline.name!r} parameter {parameter.name!r}"
+            if not end.socket.type.startswith("parameter"):
                 yield self.at(ctx.path, end.span,
-                              f"pipeline {end.pipeline.name!r} parameter {parameter.name!r}: "
-                              f"target {end.text!r} has socket type {end.socket.type!r}; "
-                              "write node.parameter.name")
+                              f"{label}: target {end.text!r} has socket type "
+                              f"{end.socket.type!r}; write node.parameter.name")
+                continue
+            step = node_step(ctx, end.node) if end.node is not None else None
+            if step is None or end.node is None or end.node.type != "execution":
+                continue
+            known = step.parameter_names
+            if end.socket.key not in known:
+                yield self.at(ctx.path, end.span,
+                              f"{label}: target {end.text!r}: step {step.name!r} has no "
+                              f"parameter {end.socket.key!r}{did_you_mean(end.socket.key, known)}")
 
 
 RULES = (OverrideUnknownName, PipelineParameterNoTargets, PipelineParameterBadTarget)

@@ -1,4 +1,4 @@
-"""Parameter definitions: flags, pass-as templates, defaults, ranges."""
+"""Parameter definitions: flags, pass-as templates, ranges."""
 
 from __future__ import annotations
 
@@ -8,8 +8,6 @@ from yamlcheck.core.diagnostic import Diagnostic, Severity
 from yamlcheck.document.model import Parameter, Step
 from yamlcheck.rules.base import DocumentRule
 from yamlcheck.rules.context import LintContext
-from yamlcheck.rules.overrides import assigned_values
-from yamlcheck.rules.values import value_problems
 
 
 def step_parameters(ctx: LintContext) -> Iterator[tuple[Step, Parameter, str]]:
@@ -125,50 +123,6 @@ class PassTrueFalseOnNonFlag(DocumentRule):
                                   f"{label}: `{key}` has no effect on a {parameter.type} parameter")
 
 
-class InvalidParameterValue(DocumentRule):
-    """
-    ## What it does
-    Checks parameter values against their definition: a step parameter's
-    `default`, a pipeline node's `override` defaults, and a pipeline
-    parameter's `default` against every parameter it targets.  A value must
-    fit the type (`integer`, `float`, `string`, `flag`), `min`, `max` and
-    `choices`, and be a single value unless the parameter is `multiple`.
-
-    ## Why
-    Valohai's validator checks only step defaults, and only truthy ones (so
-    `0`, `""` and `false` slip through); an invalid value is rejected when the
-    execution is created.  YAML quirks make this common: `default: 1e-4` is a
-    string, `default: 2024-01-01` is a date.
-
-    ## Example
-    ```yaml
-    parameters:
-      - {name: epochs, type: integer, default: 0, min: 1}
-    ```
-
-    ## Use instead
-    ```yaml
-    parameters:
-      - {name: epochs, type: integer, default: 1, min: 1}
-    ```
-    """
-
-    code = "VH413"
-    name = "invalid-parameter-value"
-    severity = Severity.WARNING
-    summary = "A default or override value that does not fit the parameter's type, range or choices"
-
-    def check(self, ctx: LintContext) -> Iterator[Diagnostic]:
-        for _, parameter, label in step_parameters(ctx):
-            if parameter.has("default"):
-                for problem in value_problems(parameter, parameter.get("default")):
-                    yield self.at(ctx.path, parameter.value_span("default"),
-                                  f"{label}: default {problem}")
-        for label, definition, value, span in assigned_values(ctx):
-            for problem in value_problems(definition, value):
-                yield self.at(ctx.path, span, f"{label}: value {problem}")
-
-
 class ParameterMinAboveMax(DocumentRule):
     """
     ## What it does
@@ -242,7 +196,6 @@ RULES = (
     FlagOptional,
     FlagPassAsIgnored,
     PassTrueFalseOnNonFlag,
-    InvalidParameterValue,
     ParameterMinAboveMax,
     FlagMultiple,
 )

@@ -59,8 +59,11 @@ class PipelineCycle(DocumentRule):
     Reports an edge from a node to itself and edges that form a cycle.
 
     ## Why
-    A pipeline is a directed acyclic graph; a node in a cycle waits for
-    itself and never starts.
+    Valohai describes a pipeline as a directed graph whose nodes start when
+    all their requirements are met, so a node in a cycle waits for itself.
+    Valohai's validator does not check cycles and the platform's handling is
+    not documented (an archived documentation example even holds a
+    parameter self-edge), so this is a warning.
 
     ## Example
     ```yaml
@@ -75,7 +78,7 @@ class PipelineCycle(DocumentRule):
 
     code = "VH436"
     name = "pipeline-cycle"
-    severity = Severity.ERROR
+    severity = Severity.WARNING
     summary = "Edges form a cycle, or an edge joins a node to itself"
 
     def check(self, ctx: LintContext) -> Iterator[Diagnostic]:

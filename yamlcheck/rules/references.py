@@ -37,8 +37,11 @@ class UnknownStep(DocumentRule):
     not checked.
 
     ## Why
-    Valohai refuses to run the pipeline or the task.  Its own validator checks
-    nodes but not tasks.
+    Valohai's validator refuses a node whose step does not exist ("node ...
+    step ... does not exist") and a task blueprint used by a node whose step
+    does not exist; for a task on its own it says nothing, but `vh task run`
+    refuses it ("references step ... which is not defined") and a task
+    without its step has no image or command to run.
 
     ## Example
     ```yaml

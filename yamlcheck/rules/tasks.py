@@ -16,7 +16,7 @@ CHILD_ERROR_MODES = ("continue-and-complete", "continue-and-error", "stop-all-an
 
 def task_type(task: Task) -> str | None:
     """The normalised type (case-insensitive, '-' and '_' alike), or None if invalid."""
-    value = task.get("type", "grid_search")
+    value = task.get("type") or "grid_search"  # empty means the default, as in Valohai
     if not isinstance(value, str):
         return None
     normal = value.lower().replace("-", "_")
@@ -30,8 +30,10 @@ class TaskUnknownParameter(DocumentRule):
     that is not a parameter of the task's step.
 
     ## Why
-    The task would vary a parameter the step does not have; Valohai refuses
-    to create the task.
+    The task would vary a parameter the step does not have.  Neither
+    Valohai's validator nor valohai-cli checks the names (they are sent on
+    as written), and what the platform does with them is not documented, so
+    this is a warning.
 
     ## Example
     ```yaml
@@ -48,7 +50,7 @@ class TaskUnknownParameter(DocumentRule):
 
     code = "VH453"
     name = "task-unknown-parameter"
-    severity = Severity.ERROR
+    severity = Severity.WARNING
     summary = "A task varies a parameter its step does not define"
 
     def check(self, ctx: LintContext) -> Iterator[Diagnostic]:
@@ -76,6 +78,8 @@ class InvalidTaskOption(DocumentRule):
 
     ## Why
     Valohai's parser crashes on any other value instead of reporting it.
+    An empty value is fine: Valohai uses the default (grid search, and the
+    platform's default for `on-child-error`).
 
     ## Example
     ```yaml
@@ -96,12 +100,13 @@ class InvalidTaskOption(DocumentRule):
     def check(self, ctx: LintContext) -> Iterator[Diagnostic]:
         for task in ctx.doc.tasks:
             value = task.get("type")
-            if isinstance(value, str) and task_type(task) is None:
+            if isinstance(value, str) and value and task_type(task) is None:
                 yield self.at(ctx.path, task.value_span("type"),
                               f"task {task.name!r}: type {value!r} is not one of "
                               f"{', '.join(TASK_TYPES)}{did_you_mean(value, TASK_TYPES)}")
             mode = task.get("on-child-error")
-            if isinstance(mode, str) and mode.lower().replace("_", "-") not in CHILD_ERROR_MODES:
+            if (isinstance(mode, str) and mode
+                    and mode.lower().replace("_", "-") not in CHILD_ERROR_MODES):
                 yield self.at(ctx.path, task.value_span("on-child-error"),
                               f"task {task.name!r}: on-child-error {mode!r} is not one of "
                               f"{', '.join(CHILD_ERROR_MODES)}"
