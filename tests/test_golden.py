@@ -4,8 +4,9 @@ Each .out holds the findings of the fixture with the default rules and the
 folder's own rule enabled (and the configuration in <case>.config.yaml, if
 there is one, else the folder's .yamlcheck.yaml), one per line:
 ``line:col-end_line:end_col CODE message``.  A file whose name starts with
-``bad`` must produce its folder's code; one starting with ``good`` must not.  Regenerate with ``YAMLCHECK_UPDATE_GOLDEN=1 pytest tests/test_golden.py``
-and review the diff.
+``bad`` must produce its folder's code; one starting with ``good`` must not.
+Regenerate with ``YAMLCHECK_UPDATE_GOLDEN=1 pytest tests/test_golden.py`` and
+review the diff.
 """
 
 from __future__ import annotations
