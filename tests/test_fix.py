@@ -119,7 +119,7 @@ def test_scalar_fix_keeps_the_quoting_style(raw: str, value: str, expected: str 
 
 
 def test_overlapping_fixes_are_applied_once() -> None:
-    from yamlcheck.diagnostic import Fix
+    from yamlcheck.core.diagnostic import Fix
 
     text = "a: x\n"
     fixed, count = apply_fixes(text, [Fix("y", "y", 3, 4), Fix("y", "y", 3, 4)])

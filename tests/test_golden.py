@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from yamlcheck.rules.registry import all_rules
+from yamlcheck.engine.catalog import all_rules
 from yamlcheck.runner import LintOptions, Runner
 
 GOLDEN = Path(__file__).parent / "golden"

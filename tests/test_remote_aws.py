@@ -13,7 +13,7 @@ import pytest
 from lab import ECR_PASSWORD, Lab
 from remote_support import findings, project, remote, steps
 
-from yamlcheck.config.model import Options, RegistryEntry
+from yamlcheck.core.settings import Options, RegistryEntry
 from yamlcheck.registries.credentials import CredentialRejected, ecr
 
 ECR_HOST = "123456789012.dkr.ecr.eu-west-1.amazonaws.com"

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 from typing import NamedTuple
 
-from yamlcheck.config.model import RegistryEntry
+from yamlcheck.core.settings import RegistryEntry
 from yamlcheck.images.providers import classify
 from yamlcheck.images.reference import Reference
 

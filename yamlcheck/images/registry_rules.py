@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from yamlcheck.diagnostic import Diagnostic, Severity
-from yamlcheck.lint_context import LintContext
-from yamlcheck.rules.registry import Rule
+from yamlcheck.core.diagnostic import Diagnostic, Severity
+from yamlcheck.images.occurrences import images_of
+from yamlcheck.rules.base import DocumentRule
+from yamlcheck.rules.context import LintContext
 
 
-class ImageNoRegistryMatch(Rule):
+class ImageNoRegistryMatch(DocumentRule):
     """
     ## What it does
     Reports an image that no registry pattern matches although it cannot be
@@ -44,7 +45,7 @@ class ImageNoRegistryMatch(Rule):
     summary = "No registry pattern matches, yet the image needs credentials"
 
     def check(self, ctx: LintContext) -> Iterator[Diagnostic]:
-        for occurrence in ctx.images:
+        for occurrence in images_of(ctx):
             found = occurrence.classification
             if found and found.needs_credentials:
                 yield self.at(ctx.path, occurrence.span,
@@ -52,7 +53,7 @@ class ImageNoRegistryMatch(Rule):
                               f"{found.reason}; Valohai would pull it anonymously and fail")
 
 
-class ImageMatchesOnlyWhenQualified(Rule):
+class ImageMatchesOnlyWhenQualified(DocumentRule):
     """
     ## What it does
     Reports an image that a registry pattern matches only in its fully
@@ -88,7 +89,7 @@ class ImageMatchesOnlyWhenQualified(Rule):
     summary = "A pattern matches the normalised name but not the name as written"
 
     def check(self, ctx: LintContext) -> Iterator[Diagnostic]:
-        for occurrence in ctx.images:
+        for occurrence in images_of(ctx):
             found = occurrence.classification
             if found and found.qualified_match is not None and occurrence.reference:
                 yield self.at(ctx.path, occurrence.span,
@@ -97,7 +98,7 @@ class ImageMatchesOnlyWhenQualified(Rule):
                               f"written; write {occurrence.reference.normalized!r}")
 
 
-class ImagePrivateHostUnmatched(Rule):
+class ImagePrivateHostUnmatched(DocumentRule):
     """
     ## What it does
     Reports an image that no registry pattern matches while its host usually
@@ -129,10 +130,13 @@ class ImagePrivateHostUnmatched(Rule):
     summary = "No pattern matches and the host is usually private"
 
     def check(self, ctx: LintContext) -> Iterator[Diagnostic]:
-        for occurrence in ctx.images:
+        for occurrence in images_of(ctx):
             found = occurrence.classification
             if found and found.usually_private and occurrence.reference:
                 yield self.at(ctx.path, occurrence.span,
                               f"no registry pattern matches image {occurrence.image!r} on "
                               f"{occurrence.reference.registry}, a usually private registry; "
                               "Valohai pulls it anonymously, which works only for a public image")
+
+
+RULES = (ImageNoRegistryMatch, ImageMatchesOnlyWhenQualified, ImagePrivateHostUnmatched)

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from yamlcheck.diagnostic import Diagnostic, Severity
+from yamlcheck.core.diagnostic import Diagnostic, Severity
 from yamlcheck.images.fix import scalar_fix
-from yamlcheck.lint_context import LintContext
-from yamlcheck.rules.registry import Rule
+from yamlcheck.images.occurrences import images_of
+from yamlcheck.rules.base import DocumentRule
+from yamlcheck.rules.context import LintContext
 
 
-class ImageMissing(Rule):
+class ImageMissing(DocumentRule):
     """
     ## What it does
     Reports a step or endpoint without an image, or with an empty one.
@@ -41,14 +42,14 @@ class ImageMissing(Rule):
     summary = "A step or endpoint has no image, or it is empty"
 
     def check(self, ctx: LintContext) -> Iterator[Diagnostic]:
-        for occurrence in ctx.images:
+        for occurrence in images_of(ctx):
             if not occurrence.image.strip():
                 yield self.at(ctx.path, occurrence.span,
                               f"{occurrence.location} is empty; name an image such as "
                               "'docker.io/library/python:3.12'")
 
 
-class ImageInvalidReference(Rule):
+class ImageInvalidReference(DocumentRule):
     """
     ## What it does
     Checks each image against the reference grammar Docker and every registry
@@ -83,13 +84,13 @@ class ImageInvalidReference(Rule):
     summary = "Not a valid image reference (case, characters, tag length, digest form)"
 
     def check(self, ctx: LintContext) -> Iterator[Diagnostic]:
-        for occurrence in ctx.images:
+        for occurrence in images_of(ctx):
             if occurrence.error and occurrence.image.strip():
                 yield self.at(ctx.path, occurrence.span,
                               f"image {occurrence.image!r} is invalid: {occurrence.error}")
 
 
-class ImageNotFullyQualified(Rule):
+class ImageNotFullyQualified(DocumentRule):
     """
     ## What it does
     Reports an image written without a registry host, such as `python:3.9`
@@ -131,7 +132,7 @@ class ImageNotFullyQualified(Rule):
     fixable = True
 
     def check(self, ctx: LintContext) -> Iterator[Diagnostic]:
-        for occurrence in ctx.images:
+        for occurrence in images_of(ctx):
             ref = occurrence.reference
             if ref is None or ref.domain is not None:
                 continue
@@ -147,7 +148,7 @@ class ImageNotFullyQualified(Rule):
                           f"write {ref.normalized!r}", fix)
 
 
-class ImageUntagged(Rule):
+class ImageUntagged(DocumentRule):
     """
     ## What it does
     Reports an image with neither a tag nor a digest.
@@ -179,7 +180,7 @@ class ImageUntagged(Rule):
     summary = "Neither tag nor digest (pulls whatever latest is)"
 
     def check(self, ctx: LintContext) -> Iterator[Diagnostic]:
-        for occurrence in ctx.images:
+        for occurrence in images_of(ctx):
             ref = occurrence.reference
             if ref is not None and ref.tag is None and ref.digest is None:
                 yield self.at(ctx.path, occurrence.span,
@@ -187,7 +188,7 @@ class ImageUntagged(Rule):
                               "'latest' is; add a version tag (name:1.2.3)")
 
 
-class ImageLatestTag(Rule):
+class ImageLatestTag(DocumentRule):
     """
     ## What it does
     Reports an image tagged `latest` without a digest.
@@ -219,7 +220,7 @@ class ImageLatestTag(Rule):
     summary = "Explicit :latest with no digest"
 
     def check(self, ctx: LintContext) -> Iterator[Diagnostic]:
-        for occurrence in ctx.images:
+        for occurrence in images_of(ctx):
             ref = occurrence.reference
             if ref is not None and ref.tag == "latest" and ref.digest is None:
                 yield self.at(ctx.path, occurrence.span,
@@ -227,7 +228,7 @@ class ImageLatestTag(Rule):
                               "pin a version tag or a digest")
 
 
-class ImageNotPinned(Rule):
+class ImageNotPinned(DocumentRule):
     """
     ## What it does
     Reports an image without an `@sha256:` digest.  Off by default; enable it
@@ -261,8 +262,18 @@ class ImageNotPinned(Rule):
     default_enabled = False
 
     def check(self, ctx: LintContext) -> Iterator[Diagnostic]:
-        for occurrence in ctx.images:
+        for occurrence in images_of(ctx):
             ref = occurrence.reference
             if ref is not None and ref.digest is None:
                 yield self.at(ctx.path, occurrence.span,
                               f"image {occurrence.image!r} is not pinned to a digest")
+
+
+RULES = (
+    ImageMissing,
+    ImageInvalidReference,
+    ImageNotFullyQualified,
+    ImageUntagged,
+    ImageLatestTag,
+    ImageNotPinned,
+)

@@ -10,17 +10,17 @@ that false schema becomes "takes only one of 'a' or 'b'" at key ``b``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
-from yamlcheck.diagnostic import Diagnostic, Span
+from yamlcheck.core.diagnostic import Diagnostic, Span
+from yamlcheck.core.suggest import did_you_mean
 from yamlcheck.document.scalars import Timestamp
 from yamlcheck.document.shape import Item
 from yamlcheck.document.tree import PosMap, span_at
 from yamlcheck.schema.fastcheck import TYPE_CHECKS
 from yamlcheck.schema.findings import InvalidValue, MissingRequiredKey, UnknownKey, WrongType
 from yamlcheck.schema.resources import definition
-from yamlcheck.suggest import did_you_mean
 
 _TYPE_WORDS = {
     "string": "a string", "array": "a list", "object": "a mapping", "integer": "an integer",
@@ -262,11 +262,7 @@ class Explainer:
         return f"{where}: {error.message}"
 
 
-def explain(errors: Iterable[Any], item: Item, root: Any, path: str) -> list[Diagnostic]:
-    missing: dict[str, Any] = {}
-    if item.kind in ("step", "endpoint"):
-        from yamlcheck.images.rules import ImageMissing
-
-        missing["image"] = ImageMissing
+def explain(errors: Iterable[Any], item: Item, root: Any, path: str,
+            missing: Mapping[str, Any]) -> list[Diagnostic]:
     return Explainer(root, item.path, item_label(item), item.key_span, path,
-                     missing, definition(item.schema_name)).explain(errors)
+                     dict(missing), definition(item.schema_name)).explain(errors)
