@@ -133,8 +133,8 @@ def test_no_errors_on_any_file_valohai_yaml_accepts(server: LspClient, workspace
     assert {name: messages for name, messages in found.items() if messages} == {}
 
 
-EDGES = """- step: {name: train, image: "docker.io/library/python:3.12", command: python train.py}
-- pipeline:
+STEP = '- step: {name: train, image: "docker.io/library/python:3.12", command: python train.py}\n'
+EDGES = STEP + """- pipeline:
     name: flow
     nodes:
       - {name: a, type: execution, step: train}
@@ -153,7 +153,6 @@ def test_list_edges_were_false_errors_under_the_baseline(server: LspClient, work
     assert server.diagnostics(uri) == []
 
 
-STEP = '- step: {name: train, image: "docker.io/library/python:3.12", command: python train.py}\n'
 BROKEN = {  # name -> (text, the line, the text the range covers, words of the message)
     "endpoint with server-command and wsgi": ("""- endpoint:
     name: predict
