@@ -53,7 +53,7 @@ def yamlcheck_bin() -> str:
 
 
 def rule_count() -> int:
-    from yamlcheck.rules.registry import all_rules
+    from yamlcheck.engine.catalog import all_rules
 
     return len(all_rules())
 

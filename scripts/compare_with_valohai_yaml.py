@@ -20,9 +20,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from yamlcheck.config.model import Config, RuleSelection
-from yamlcheck.diagnostic import Severity
-from yamlcheck.lint import lint_bytes
+from yamlcheck.core.diagnostic import Severity
+from yamlcheck.core.settings import Config, RuleSelection
+from yamlcheck.engine import lint_bytes
 
 
 def files_of(paths: list[str]) -> list[Path]:

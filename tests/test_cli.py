@@ -222,9 +222,9 @@ def test_real_subprocess(project: Path) -> None:
 
 def test_internal_error_is_one_line_with_exit_3(project: Path) -> None:
     write(project, GOOD)
-    crash = ("import sys, yamlcheck.lint as l\n"
+    crash = ("import sys, yamlcheck.engine.run as e\n"
              "def boom(*a, **k): raise RuntimeError('simulated bug')\n"
-             "l.analyse = boom\nimport yamlcheck.runner as r\nr.analyse = boom\n"
+             "e.analyse = boom\n"
              "sys.argv = ['yamlcheck', 'lint']\nfrom yamlcheck.cli import main\nmain()\n")
     result = subprocess.run([sys.executable, "-c", crash], cwd=project, capture_output=True,
                             timeout=60, check=False)

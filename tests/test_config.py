@@ -8,8 +8,8 @@ import pytest
 from helpers import run_cli
 
 from yamlcheck.config.loader import ConfigError, discover, load_config
-from yamlcheck.config.model import RuleSelection
-from yamlcheck.diagnostic import Severity
+from yamlcheck.core.diagnostic import Severity
+from yamlcheck.core.settings import RuleSelection
 
 STEP = """\
 - step:

@@ -164,7 +164,7 @@ def test_fix_killed_mid_write_leaves_the_original(tmp_path: Path) -> None:
 
 
 def test_fix_output_paths_are_written_atomically(tmp_path: Path) -> None:
-    from yamlcheck.atomic import write_atomically
+    from yamlcheck.core.atomic import write_atomically
 
     target = tmp_path / "report.sarif"
     target.write_text("old")

@@ -14,7 +14,7 @@ from lab import ECR_PASSWORD, Lab
 from lab.scripted import Answer, Scripted
 from remote_support import findings, project, remote, steps
 
-from yamlcheck.config.model import Options, RegistryEntry
+from yamlcheck.core.settings import Options, RegistryEntry
 from yamlcheck.registries.cloud import ecr
 from yamlcheck.registries.credentials import CredentialRejected
 from yamlcheck.registries.deadline import Deadline

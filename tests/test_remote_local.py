@@ -1,6 +1,6 @@
-"""Local faults with --remote: a missing CA file is one line and exit 2; a bad
-Docker config, service-account variable or cache entry affects only what uses
-it (VH317, reported once per registry pattern), or nothing at all."""
+"""Local faults with --remote: a missing CA file, a bad Docker config or
+service-account variable affects only the images that use it (VH317, reported
+once per registry pattern and cause); a bad cache entry is ignored."""
 
 from __future__ import annotations
 
@@ -15,27 +15,35 @@ from lab import ALICE_PASSWORD, Lab
 from remote_support import findings, project, remote, steps
 
 
-def test_a_missing_ca_bundle_is_a_usage_error(lab: Lab, tmp_path: Path) -> None:
+def test_a_missing_ca_bundle_is_vh317_on_the_images_of_that_host(lab: Lab,
+                                                                 tmp_path: Path) -> None:
     config = f"registry-hosts:\n  {lab.tls.host}:\n    ca-bundle: certs/ca.pem\n"
-    path = project(tmp_path, steps(f"{lab.tls.host}/team/app:1.0"), config)
-    status, out, err = run_cli("lint", "--remote", str(path))
-    assert status == 2 and out == ""
-    assert err.strip().splitlines() == [
-        f"yamlcheck: {tmp_path / '.yamlcheck.yaml'}: registry-hosts: {lab.tls.host}: ca-bundle "
-        f"{tmp_path / 'certs' / 'ca.pem'} does not exist"]
-    assert run_cli("lint", str(path))[0] == 0  # offline, nothing is contacted
+    path = project(tmp_path, steps(f"{lab.tls.host}/team/app:1.0", f"{lab.tls.host}/team/app:1.1",
+                                   f"{lab.token.host}/public/tool:1.0"), config)
+    status, report, err = remote(path)
+    ((line, code, message),) = findings(report)
+    assert (status, line, code) == (1, 3, "VH317") and "Traceback" not in err
+    assert f"the ca-bundle {tmp_path / 'certs' / 'ca.pem'} set for {lab.tls.host} under " \
+        "registry-hosts does not exist" in message
+    assert f"this also affects {lab.tls.host}/team/app:1.1 (line 7)" in message
+    assert report["images"][2]["remote"]["status"] == "ok"  # another host: unaffected
+    assert run_cli("lint", str(path))[0] == 0  # offline, nothing is needed
 
 
 @pytest.mark.parametrize("name", ["REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE"])
-def test_a_ca_variable_naming_a_missing_file_is_a_usage_error(
+def test_a_ca_variable_naming_a_missing_file_is_vh317_on_https_images(
         lab: Lab, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str) -> None:
     monkeypatch.delenv("REQUESTS_CA_BUNDLE", raising=False)
     monkeypatch.setenv(name, str(tmp_path / "nowhere.pem"))
-    path = project(tmp_path, steps(f"{lab.token.host}/public/tool:1.0"))
-    status, _, err = run_cli("lint", "--remote", str(path))
-    assert status == 2
-    assert err.strip() == (f"yamlcheck: {name} names {tmp_path / 'nowhere.pem'}, which does not "
-                           "exist; point it at a CA bundle or unset it")
+    config = "registry-hosts:\n  registry.example.com:\n    endpoint: https://127.0.0.1:9\n"
+    path = project(tmp_path, steps("registry.example.com/team/app:1.0",
+                                   f"{lab.token.host}/public/tool:1.0"), config)
+    status, report, _ = remote(path)
+    ((_, code, message),) = findings(report)
+    assert (status, code) == (1, "VH317")
+    assert f"{name} names {tmp_path / 'nowhere.pem'}, which does not exist; point it at a CA " \
+        "bundle or unset it" in message
+    assert report["images"][1]["remote"]["status"] == "ok"  # plain http on loopback: unaffected
 
 
 def _docker_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, data: object) -> None:

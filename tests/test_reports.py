@@ -10,9 +10,9 @@ from helpers import ROOT, SHARED, run_cli
 from jsonschema import Draft7Validator
 
 from yamlcheck.commands import rules_markdown
-from yamlcheck.diagnostic import Diagnostic, Severity
+from yamlcheck.core.diagnostic import Diagnostic, Severity
+from yamlcheck.engine.catalog import all_rules
 from yamlcheck.report.github import annotation, escape_data, escape_property
-from yamlcheck.rules.registry import all_rules
 
 SARIF_SCHEMA = SHARED / "schemas" / "sarif-schema-2.1.0.json"
 BAD = """\

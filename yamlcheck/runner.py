@@ -11,15 +11,15 @@ import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
 from yamlcheck.config.loader import ConfigError, config_for_folder, load_config
-from yamlcheck.config.model import Config
-from yamlcheck.diagnostic import Severity
-from yamlcheck.document.loader import load
-from yamlcheck.lint import FileResult, analyse, finish
+from yamlcheck.core.diagnostic import Severity
+from yamlcheck.core.options import LintOptions
+from yamlcheck.core.settings import Config
+from yamlcheck.engine import FileResult
+from yamlcheck.engine.run import Source, lint_sources
 from yamlcheck.report.base import Report, get_reporter
 from yamlcheck.targets import Target, TargetError, resolve
 
@@ -44,27 +44,6 @@ class UsageError(Exception):
     def __init__(self, *lines: str) -> None:
         super().__init__("\n".join(lines))
         self.lines = list(lines)
-
-
-@dataclass
-class LintOptions:
-    paths: list[str] = field(default_factory=list)
-    config: str | None = None
-    stdin_filename: str | None = None
-    remote: bool = False
-    platform: str | None = None
-    output_format: str | None = None
-    output: str | None = None
-    select: list[str] | None = None
-    ignore: list[str] = field(default_factory=list)
-    fail_on: str = "error"
-    fix: bool = False
-    pin_digests: bool = False
-    jobs: int = 8
-    timeout: float = 60.0
-    no_cache: bool = False
-    color: str = "auto"
-    verbose: int = 0
 
 
 def choose_format(requested: str | None) -> str:
@@ -139,18 +118,12 @@ class Runner:
                 load_config(config)
             except ConfigError as exc:
                 raise UsageError(*exc.lines) from None
-        results: list[FileResult] = []
+        sources: list[Source] = []
         for target in targets:
             if target.stdin:
                 self._stdin_paths.add(target.path)
-            data = self.read(target)
-            results.append(analyse(load(target.path, data), self.config_for(target)))
-        if self.options.remote:
-            from yamlcheck.registries.stage import check_remote
-
-            check_remote(results, self.options)
-        for result in results:
-            finish(result)
+            sources.append(Source(target.path, self.read(target), self.config_for(target)))
+        results = lint_sources(sources, self.options)
         return Report(results, fail_on=self.fail_on(), remote=self.options.remote)
 
     def fail_on(self) -> Severity | None:
@@ -174,12 +147,12 @@ class Runner:
 
     def _fix_pass(self, results: list[FileResult],
                   fixed_stdin: dict[str, str]) -> tuple[list[FileResult], int]:
-        from yamlcheck.atomic import write_atomically
+        from yamlcheck.core.atomic import write_atomically
         from yamlcheck.images.fix import apply_fixes
 
         applied = 0
-        updated: list[FileResult] = []
-        fresh: list[FileResult] = []
+        updated: list[FileResult | int] = []
+        fresh: list[Source] = []
         for result in results:
             fixes = result.fixes + [d.fix for d in result.diagnostics if d.fix is not None]
             source = result.source
@@ -194,16 +167,10 @@ class Runner:
             else:
                 write_atomically(result.path, data)
             config = result.context.config if result.context else Config()
-            again = analyse(load(result.path, data), config)
-            updated.append(again)
-            fresh.append(again)
-        if self.options.remote and fresh:
-            from yamlcheck.registries.stage import check_remote
-
-            check_remote(fresh, self.options)
-        for result in fresh:
-            finish(result)
-        return updated, applied
+            updated.append(len(fresh))  # filled in below, from the fixed text
+            fresh.append(Source(result.path, data, config))
+        linted = lint_sources(fresh, self.options)
+        return [linted[r] if isinstance(r, int) else r for r in updated], applied
 
 
 def run(options: LintOptions, stdout: IO[str], stderr: IO[str],
@@ -228,7 +195,7 @@ def run(options: LintOptions, stdout: IO[str], stderr: IO[str],
     for document in fixed_stdin.values():
         stdout.write(document)
     if options.output:
-        from yamlcheck.atomic import write_atomically
+        from yamlcheck.core.atomic import write_atomically
 
         try:
             write_atomically(options.output, text.encode("utf-8"))

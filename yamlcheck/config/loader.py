@@ -13,8 +13,8 @@ import os
 from pathlib import Path
 from typing import Any
 
-from yamlcheck.config.model import Config, HostSettings, Options, RegistryEntry, RuleSelection
-from yamlcheck.diagnostic import FILE_START, Diagnostic, Severity, Span
+from yamlcheck.core.diagnostic import FILE_START, Diagnostic, Severity, Span
+from yamlcheck.core.settings import Config, HostSettings, Options, RegistryEntry, RuleSelection
 from yamlcheck.document.loader import load
 from yamlcheck.document.tree import PosList, PosMap
 from yamlcheck.schema.fastcheck import compile_schema

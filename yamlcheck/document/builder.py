@@ -14,7 +14,7 @@ import base64
 import binascii
 from typing import Any
 
-from yamlcheck.diagnostic import Diagnostic, Span
+from yamlcheck.core.diagnostic import Diagnostic, Span
 from yamlcheck.document import scalars
 from yamlcheck.document.findings import DocumentTooComplex, DuplicateKey, YamlSyntaxError
 from yamlcheck.document.tree import PosList, PosMap

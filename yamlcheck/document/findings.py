@@ -1,7 +1,7 @@
 """Rules raised while reading and loading the YAML text (VH001-VH005)."""
 
-from yamlcheck.diagnostic import Severity
-from yamlcheck.rules.registry import Rule
+from yamlcheck.core.diagnostic import Severity
+from yamlcheck.core.rule import Rule
 
 
 class YamlSyntaxError(Rule):
@@ -177,3 +177,6 @@ class DocumentTooComplex(Rule):
     name = "document-too-complex"
     severity = Severity.ERROR
     summary = "Alias expansion, nesting depth or size beyond safe limits"
+
+
+RULES = (YamlSyntaxError, DuplicateKey, InvalidDocumentShape, UnknownItemKind, DocumentTooComplex)

@@ -6,7 +6,7 @@ from typing import Any
 
 from ruamel.yaml.error import YAMLError
 
-from yamlcheck.diagnostic import Diagnostic
+from yamlcheck.core.diagnostic import Diagnostic
 from yamlcheck.document.builder import Builder, Fatal
 from yamlcheck.document.composer import parser
 from yamlcheck.document.findings import YamlSyntaxError

@@ -6,7 +6,7 @@ import codecs
 import re
 from typing import NamedTuple
 
-from yamlcheck.diagnostic import Diagnostic, Span
+from yamlcheck.core.diagnostic import Diagnostic, Span
 from yamlcheck.document.findings import DocumentTooComplex, YamlSyntaxError
 
 MAX_FILE_BYTES = 10 * 1024 * 1024

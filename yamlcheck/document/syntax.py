@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from yamlcheck.diagnostic import Span
+from yamlcheck.core.diagnostic import Span
 
 
 def _line(mark: Any) -> int:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from yamlcheck.diagnostic import Diagnostic, Severity
-from yamlcheck.lint_context import LintContext
-from yamlcheck.rules.registry import Rule
+from yamlcheck.core.diagnostic import Diagnostic, Severity
+from yamlcheck.images.occurrences import images_of
+from yamlcheck.rules.base import DocumentRule
+from yamlcheck.rules.context import LintContext
 
 
-class ImageNoRegistryMatch(Rule):
+class ImageNoRegistryMatch(DocumentRule):
     """
     ## What it does
     Reports an image that no registry pattern matches although it cannot be
@@ -36,6 +37,12 @@ class ImageNoRegistryMatch(Rule):
     ## Use instead
     Add a pattern for the image in Valohai's registry settings (and in
     `.yamlcheck.yaml`), e.g. `docker.io/acme/*`.
+
+    Valohai's documentation gives match patterns by example only (every one
+    with a host, ending in `*`) and tells users to write private images by
+    their full name; that the pattern is matched against the image as
+    written is inferred from those examples.  Needs a configuration with
+    `registries:` (VH304 says once when there is none).
     """
 
     code = "VH301"
@@ -44,15 +51,16 @@ class ImageNoRegistryMatch(Rule):
     summary = "No registry pattern matches, yet the image needs credentials"
 
     def check(self, ctx: LintContext) -> Iterator[Diagnostic]:
-        for occurrence in ctx.images:
+        for occurrence in images_of(ctx):
             found = occurrence.classification
-            if found and found.needs_credentials:
+            if found and found.needs_credentials and found.configured:
                 yield self.at(ctx.path, occurrence.span,
                               f"no registry pattern matches image {occurrence.image!r}, and "
-                              f"{found.reason}; Valohai would pull it anonymously and fail")
+                              f"{found.reason}; Valohai would pull it anonymously and fail: "
+                              f"{found.hint}")
 
 
-class ImageMatchesOnlyWhenQualified(Rule):
+class ImageMatchesOnlyWhenQualified(DocumentRule):
     """
     ## What it does
     Reports an image that a registry pattern matches only in its fully
@@ -88,7 +96,7 @@ class ImageMatchesOnlyWhenQualified(Rule):
     summary = "A pattern matches the normalised name but not the name as written"
 
     def check(self, ctx: LintContext) -> Iterator[Diagnostic]:
-        for occurrence in ctx.images:
+        for occurrence in images_of(ctx):
             found = occurrence.classification
             if found and found.qualified_match is not None and occurrence.reference:
                 yield self.at(ctx.path, occurrence.span,
@@ -97,7 +105,7 @@ class ImageMatchesOnlyWhenQualified(Rule):
                               f"written; write {occurrence.reference.normalized!r}")
 
 
-class ImagePrivateHostUnmatched(Rule):
+class ImagePrivateHostUnmatched(DocumentRule):
     """
     ## What it does
     Reports an image that no registry pattern matches while its host usually
@@ -129,10 +137,63 @@ class ImagePrivateHostUnmatched(Rule):
     summary = "No pattern matches and the host is usually private"
 
     def check(self, ctx: LintContext) -> Iterator[Diagnostic]:
-        for occurrence in ctx.images:
+        for occurrence in images_of(ctx):
             found = occurrence.classification
-            if found and found.usually_private and occurrence.reference:
+            if found and found.usually_private and found.configured and occurrence.reference:
                 yield self.at(ctx.path, occurrence.span,
                               f"no registry pattern matches image {occurrence.image!r} on "
                               f"{occurrence.reference.registry}, a usually private registry; "
-                              "Valohai pulls it anonymously, which works only for a public image")
+                              "Valohai pulls it anonymously, which works only for a public image "
+                              f"(else {found.hint})")
+
+
+class RegistryPatternsUnknown(DocumentRule):
+    """
+    ## What it does
+    Says once per file, at the first such image, that the configuration has
+    no `registries:` while the file names images that usually need
+    credentials (a private AWS ECR host, Google, Azure or JFrog registries,
+    hosts listed under `registry-hosts`).
+
+    ## Why
+    Whether Valohai has credentials for an image depends on the
+    organisation's registry patterns, which only `.yamlcheck.yaml` can tell
+    yamlcheck.  Without them, VH301 and VH303 stay silent rather than guess.
+
+    ## Example
+    ```yaml
+    - step:
+        name: train
+        image: 123456789012.dkr.ecr.eu-west-1.amazonaws.com/team/trainer:1.0
+        command: python train.py
+    ```
+
+    ## Use instead
+    Mirror the organisation's registry settings in `.yamlcheck.yaml`:
+    `registries: [{match: "123456789012.dkr.ecr.eu-west-1.amazonaws.com/*", type: aws-ecr}]`.
+    """
+
+    code = "VH304"
+    name = "registry-patterns-unknown"
+    severity = Severity.INFO
+    summary = "No registries are configured, so private images cannot be checked against patterns"
+
+    def check(self, ctx: LintContext) -> Iterator[Diagnostic]:
+        private = [o for o in images_of(ctx) if o.classification and not o.classification.configured
+                   and (o.classification.needs_credentials or o.classification.usually_private)]
+        if private:
+            more = len(private) - 1
+            others = f" (and {more} more image{'s' if more > 1 else ''})" if more else ""
+            yield self.at(ctx.path, private[0].span,
+                          f"no `registries:` in the configuration, so the organisation's registry "
+                          f"patterns are unknown: yamlcheck cannot tell whether Valohai has "
+                          f"credentials for {private[0].image!r}{others}; list them in "
+                          ".yamlcheck.yaml")
+
+
+RULES = (
+    ImageNoRegistryMatch,
+    ImageMatchesOnlyWhenQualified,
+    ImagePrivateHostUnmatched,
+    RegistryPatternsUnknown,
+)

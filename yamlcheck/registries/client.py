@@ -19,7 +19,7 @@ import time
 from typing import Any
 from urllib.parse import quote, urljoin, urlsplit
 
-from yamlcheck.config.model import HostSettings
+from yamlcheck.core.settings import HostSettings
 from yamlcheck.images.providers import is_loopback
 from yamlcheck.registries import challenge
 from yamlcheck.registries.credentials import Credential, CredentialRejected

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
-from yamlcheck.config.model import RegistryEntry
+from yamlcheck.core.settings import RegistryEntry
 from yamlcheck.images.providers import classify
 from yamlcheck.registries.credentials import (
     Credential,

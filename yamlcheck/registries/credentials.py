@@ -13,7 +13,7 @@ import logging
 import os
 from pathlib import Path
 
-from yamlcheck.config.model import RegistryEntry
+from yamlcheck.core.settings import RegistryEntry
 from yamlcheck.registries.deadline import Deadline
 
 log = logging.getLogger("yamlcheck.registries")

@@ -11,9 +11,12 @@ import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import Any, NamedTuple, Protocol
+from urllib.parse import urlsplit
 
-from yamlcheck.config.model import Config, HostSettings, RegistryEntry
+from yamlcheck.core.diagnostic import Diagnostic, Fix
+from yamlcheck.core.options import LintOptions
+from yamlcheck.core.settings import Config, HostSettings, RegistryEntry
 from yamlcheck.images.fix import scalar_fix
 from yamlcheck.images.reference import Reference
 from yamlcheck.registries.cache import DIGEST_TTL, TAG_TTL, ResultCache, key
@@ -31,10 +34,18 @@ from yamlcheck.registries.credentials import (
 from yamlcheck.registries.deadline import Deadline, DeadlinePassed
 from yamlcheck.registries.outcomes import STATUS_RULES, Outcome
 from yamlcheck.registries.trust import HostTrust
+from yamlcheck.rules.context import LintContext
 
-if TYPE_CHECKING:
-    from yamlcheck.lint import FileResult
-    from yamlcheck.runner import LintOptions
+
+class LintedFile(Protocol):
+    """What this stage reads and extends of one linted file (the engine's FileResult)."""
+
+    path: str
+    source: Any
+    context: LintContext | None
+    images: list[Any]
+    diagnostics: list[Diagnostic]
+    fixes: list[Fix]
 
 log = logging.getLogger("yamlcheck.registries")
 PROGRESS_FROM = 4  # images; fewer finish before a bar would be worth drawing
@@ -100,12 +111,16 @@ class RemoteStage:
         return found
 
     def check(self, job: Job) -> Outcome:
+        source = "anonymous" if job.entry is None else f"{job.entry.type} ({job.entry.match})"
+        problem = local_trust_problem(job)
+        if problem:
+            return Outcome("credentials-unresolved", f"{job.ref.original}: {problem}",
+                           credential_source=source)
         what = describe(job.ref)
         cached = self.cache.get(job.cache_key(), what)
         if cached is not None:
             log.info("cache hit for %s", job.ref.original)
             return cached
-        source = "anonymous" if job.entry is None else f"{job.entry.type} ({job.entry.match})"
         try:
             credential = self.credential(job)
         except tuple(_CREDENTIAL_FAILURES) as exc:
@@ -193,29 +208,29 @@ class _progress:
             self.bar.stop()
 
 
-def local_problems(configs: list[Config]) -> list[str]:
-    """Local settings that make every https check meaningless: one line each."""
-    lines = []
-    for config in configs:
-        for host, settings in config.registry_hosts.items():
-            if settings.ca_bundle and not os.path.exists(settings.ca_bundle):
-                lines.append(f"yamlcheck: {config.path or 'configuration'}: registry-hosts: "
-                             f"{host}: ca-bundle {settings.ca_bundle} does not exist")
-    for name in ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE"):
+def local_trust_problem(job: Job) -> str | None:
+    """A CA file the check of ``job`` needs, and which does not exist."""
+    endpoint = job.endpoint()
+    settings = endpoint.settings
+    if settings.ca_bundle:
+        if not os.path.exists(settings.ca_bundle):
+            return (f"the ca-bundle {settings.ca_bundle} set for {job.ref.registry} under "
+                    "registry-hosts does not exist")
+        return None
+    if urlsplit(endpoint.base).scheme != "https":
+        return None
+    for name in ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE"):  # requests reads the first one set
         value = os.environ.get(name)
-        if value and not os.path.exists(value):
-            lines.append(f"yamlcheck: {name} names {value}, which does not exist; point it at "
-                         "a CA bundle or unset it")
-            break  # requests reads only the first one set
         if value:
-            break
-    return lines
+            return None if os.path.exists(value) else (
+                f"{name} names {value}, which does not exist; point it at a CA bundle or "
+                "unset it")
+    return None
 
 
-def check_remote(results: list[FileResult], options: LintOptions) -> None:
+def check_remote(results: list[LintedFile], options: LintOptions) -> None:
     """Check every image of ``results`` and add the findings to them."""
-    placed: list[tuple[FileResult, Any, Job]] = []
-    configs: dict[int, Config] = {}
+    placed: list[tuple[LintedFile, Any, Job]] = []
     for result in results:
         ctx = result.context
         if ctx is None:
@@ -227,17 +242,12 @@ def check_remote(results: list[FileResult], options: LintOptions) -> None:
             ref = image.reference
             if ref is None:
                 continue
-            configs[id(config)] = config
             entry = image.classification.match if image.classification else None
             placed.append((result, image, Job(ref, entry, config_dir, hosts,
                                               _platform(options, config))))
-    problems = local_problems(list(configs.values())) if placed else []
-    if problems:
-        from yamlcheck.runner import UsageError
-
-        raise UsageError(*problems)
     outcomes = RemoteStage(options).run([job for _, _, job in placed])
-    reported: dict[tuple[str, str, RegistryEntry | None], list[tuple[FileResult, Any, Job]]] = {}
+    reported: dict[tuple[str, str, RegistryEntry | None, str],
+                   list[tuple[LintedFile, Any, Job]]] = {}
     for result, image, job in placed:
         outcome = outcomes[job]
         image.remote = outcome.to_json()
@@ -245,7 +255,8 @@ def check_remote(results: list[FileResult], options: LintOptions) -> None:
             result.context.remote = True
         rule = STATUS_RULES.get(outcome.status)
         if outcome.status == "credentials-unresolved":
-            reported.setdefault((result.path, job.config_dir, job.entry), []).append(
+            cause = outcome.message.removeprefix(f"{job.ref.original}: ")
+            reported.setdefault((result.path, job.config_dir, job.entry, cause), []).append(
                 (result, image, job))
         elif rule is not None:
             message = f"{outcome.message} [credentials: {outcome.credential_source}]"
@@ -256,7 +267,7 @@ def check_remote(results: list[FileResult], options: LintOptions) -> None:
         _report_once(group, outcomes)
 
 
-def _report_once(group: list[tuple[FileResult, Any, Job]], outcomes: dict[Job, Outcome]) -> None:
+def _report_once(group: list[tuple[LintedFile, Any, Job]], outcomes: dict[Job, Outcome]) -> None:
     """VH317 once per registry pattern and file, naming the other images it affects."""
     result, image, job = group[0]
     outcome = outcomes[job]
@@ -270,7 +281,7 @@ def _report_once(group: list[tuple[FileResult, Any, Job]], outcomes: dict[Job, O
                                       f"{message} [credentials: {outcome.credential_source}]"))
 
 
-def _pin(result: FileResult, image: Any, ref: Reference, digest: str) -> None:
+def _pin(result: LintedFile, image: Any, ref: Reference, digest: str) -> None:
     written = ref.normalized if ref.domain is None else ref.original
     text = result.source.text if result.source else ""
     fix = scalar_fix(text, image.span, f"{written}@{digest}")

@@ -12,7 +12,7 @@ from __future__ import annotations
 import ipaddress
 from urllib.parse import urlsplit
 
-from yamlcheck.config.model import HostSettings
+from yamlcheck.core.settings import HostSettings
 from yamlcheck.images.providers import is_loopback
 
 DEFAULT_PORTS = {"http": 80, "https": 443}

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from yamlcheck.diagnostic import Diagnostic, Severity
+from yamlcheck.core.diagnostic import Diagnostic, Severity
 
 if TYPE_CHECKING:
-    from yamlcheck.lint import FileResult
+    from yamlcheck.engine import FileResult
 
 
 class Report:

@@ -11,9 +11,10 @@ from pathlib import Path
 from typing import Any
 
 from yamlcheck import __version__
-from yamlcheck.diagnostic import Diagnostic, Severity
+from yamlcheck.core.diagnostic import Diagnostic, Severity
+from yamlcheck.core.rule import Rule
+from yamlcheck.engine.catalog import all_rules
 from yamlcheck.report.base import Report, Reporter, register
-from yamlcheck.rules.registry import Rule, all_rules
 
 INFORMATION_URI = "https://github.com/yamlcheck/yamlcheck"
 RULES_URI = f"{INFORMATION_URI}/blob/main/docs/rules.md"

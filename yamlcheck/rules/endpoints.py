@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from yamlcheck.diagnostic import Diagnostic, Severity, Span
+from yamlcheck.core.diagnostic import Diagnostic, Severity, Span
+from yamlcheck.core.suggest import did_you_mean
 from yamlcheck.document.model import Endpoint, Obj
-from yamlcheck.lint_context import LintContext
+from yamlcheck.rules.base import DocumentRule
+from yamlcheck.rules.context import LintContext
 from yamlcheck.rules.edges import edge_ends
-from yamlcheck.rules.registry import Rule
-from yamlcheck.suggest import did_you_mean
 
 
 def _volumes(endpoint: Endpoint) -> Iterator[tuple[str, Obj]]:
@@ -20,7 +20,7 @@ def _volumes(endpoint: Endpoint) -> Iterator[tuple[str, Obj]]:
         yield "workspace volume", Obj(workspace)
 
 
-class InvalidVolumePath(Rule):
+class InvalidVolumePath(DocumentRule):
     """
     ## What it does
     Checks endpoint volumes: a shared volume's or the workspace volume's
@@ -63,7 +63,7 @@ class InvalidVolumePath(Rule):
                                   "start with '/'")
 
 
-class ConflictingVolumePath(Rule):
+class ConflictingVolumePath(DocumentRule):
     """
     ## What it does
     Reports two volumes of one endpoint mounted at the same path (two shared
@@ -107,7 +107,7 @@ class ConflictingVolumePath(Rule):
                     seen[path] = volume.value_span("mount-path")
 
 
-class DeploymentWithoutTarget(Rule):
+class DeploymentWithoutTarget(DocumentRule):
     """
     ## What it does
     Reports a top-level `deployment` without `defaults.target`.
@@ -145,7 +145,7 @@ class DeploymentWithoutTarget(Rule):
                               "automatic deployment creation needs")
 
 
-class UnknownEndpointFile(Rule):
+class UnknownEndpointFile(DocumentRule):
     """
     ## What it does
     Checks `node.file.ENDPOINT.FILE` edge targets on deployment nodes: the
@@ -203,3 +203,6 @@ class UnknownEndpointFile(Rule):
                 yield self.at(ctx.path, end.span,
                               f"{label}: endpoint {endpoint_name!r} has no file {file_name!r}"
                               f"{did_you_mean(file_name, files)}")
+
+
+RULES = (InvalidVolumePath, ConflictingVolumePath, DeploymentWithoutTarget, UnknownEndpointFile)

@@ -1,15 +1,13 @@
-"""Parameter definitions: flags, pass-as templates, defaults, ranges."""
+"""Parameter definitions: flags, pass-as templates, ranges."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-from yamlcheck.diagnostic import Diagnostic, Severity
+from yamlcheck.core.diagnostic import Diagnostic, Severity
 from yamlcheck.document.model import Parameter, Step
-from yamlcheck.lint_context import LintContext
-from yamlcheck.rules.overrides import assigned_values
-from yamlcheck.rules.registry import Rule
-from yamlcheck.rules.values import value_problems
+from yamlcheck.rules.base import DocumentRule
+from yamlcheck.rules.context import LintContext
 
 
 def step_parameters(ctx: LintContext) -> Iterator[tuple[Step, Parameter, str]]:
@@ -18,7 +16,7 @@ def step_parameters(ctx: LintContext) -> Iterator[tuple[Step, Parameter, str]]:
             yield step, parameter, f"step {step.name!r} parameter {parameter.name!r}"
 
 
-class FlagOptional(Rule):
+class FlagOptional(DocumentRule):
     """
     ## What it does
     Reports `optional` on a flag parameter.
@@ -52,7 +50,7 @@ class FlagOptional(Rule):
                               f"{label}: `optional` has no effect on a flag")
 
 
-class FlagPassAsIgnored(Rule):
+class FlagPassAsIgnored(DocumentRule):
     """
     ## What it does
     Reports `pass-as` on a flag that also has `pass-true-as` or
@@ -88,7 +86,7 @@ class FlagPassAsIgnored(Rule):
                               "`pass-true-as`/`pass-false-as`")
 
 
-class PassTrueFalseOnNonFlag(Rule):
+class PassTrueFalseOnNonFlag(DocumentRule):
     """
     ## What it does
     Reports `pass-true-as` or `pass-false-as` on a parameter that is not a
@@ -125,51 +123,7 @@ class PassTrueFalseOnNonFlag(Rule):
                                   f"{label}: `{key}` has no effect on a {parameter.type} parameter")
 
 
-class InvalidParameterValue(Rule):
-    """
-    ## What it does
-    Checks parameter values against their definition: a step parameter's
-    `default`, a pipeline node's `override` defaults, and a pipeline
-    parameter's `default` against every parameter it targets.  A value must
-    fit the type (`integer`, `float`, `string`, `flag`), `min`, `max` and
-    `choices`, and be a single value unless the parameter is `multiple`.
-
-    ## Why
-    Valohai's validator checks only step defaults, and only truthy ones (so
-    `0`, `""` and `false` slip through); an invalid value is rejected when the
-    execution is created.  YAML quirks make this common: `default: 1e-4` is a
-    string, `default: 2024-01-01` is a date.
-
-    ## Example
-    ```yaml
-    parameters:
-      - {name: epochs, type: integer, default: 0, min: 1}
-    ```
-
-    ## Use instead
-    ```yaml
-    parameters:
-      - {name: epochs, type: integer, default: 1, min: 1}
-    ```
-    """
-
-    code = "VH413"
-    name = "invalid-parameter-value"
-    severity = Severity.WARNING
-    summary = "A default or override value that does not fit the parameter's type, range or choices"
-
-    def check(self, ctx: LintContext) -> Iterator[Diagnostic]:
-        for _, parameter, label in step_parameters(ctx):
-            if parameter.has("default"):
-                for problem in value_problems(parameter, parameter.get("default")):
-                    yield self.at(ctx.path, parameter.value_span("default"),
-                                  f"{label}: default {problem}")
-        for label, definition, value, span in assigned_values(ctx):
-            for problem in value_problems(definition, value):
-                yield self.at(ctx.path, span, f"{label}: value {problem}")
-
-
-class ParameterMinAboveMax(Rule):
+class ParameterMinAboveMax(DocumentRule):
     """
     ## What it does
     Reports a parameter whose `min` is greater than its `max`.
@@ -204,7 +158,7 @@ class ParameterMinAboveMax(Rule):
                               f"{label}: min {low} is greater than max {high}")
 
 
-class FlagMultiple(Rule):
+class FlagMultiple(DocumentRule):
     """
     ## What it does
     Reports `multiple` on a flag parameter.
@@ -236,3 +190,12 @@ class FlagMultiple(Rule):
             if parameter.type == "flag" and parameter.get("multiple") not in (None, "none"):
                 yield self.at(ctx.path, parameter.key_span("multiple"),
                               f"{label}: a flag cannot be `multiple`")
+
+
+RULES = (
+    FlagOptional,
+    FlagPassAsIgnored,
+    PassTrueFalseOnNonFlag,
+    ParameterMinAboveMax,
+    FlagMultiple,
+)

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from yamlcheck.diagnostic import Diagnostic, Severity
-from yamlcheck.lint_context import LintContext
+from yamlcheck.core.diagnostic import Diagnostic, Severity
+from yamlcheck.core.suggest import did_you_mean
+from yamlcheck.rules.base import DocumentRule
+from yamlcheck.rules.context import LintContext
 from yamlcheck.rules.edges import complete_edges
-from yamlcheck.rules.registry import Rule
-from yamlcheck.suggest import did_you_mean
 
 
-class DuplicateNodeName(Rule):
+class DuplicateNodeName(DocumentRule):
     """
     ## What it does
     Reports two nodes of one pipeline with the same name.
@@ -53,14 +53,17 @@ class DuplicateNodeName(Rule):
                     seen[node.name] = node.name_span[0] + 1
 
 
-class PipelineCycle(Rule):
+class PipelineCycle(DocumentRule):
     """
     ## What it does
     Reports an edge from a node to itself and edges that form a cycle.
 
     ## Why
-    A pipeline is a directed acyclic graph; a node in a cycle waits for
-    itself and never starts.
+    Valohai describes a pipeline as a directed graph whose nodes start when
+    all their requirements are met, so a node in a cycle waits for itself.
+    Valohai's validator does not check cycles and the platform's handling is
+    not documented (an archived documentation example even holds a
+    parameter self-edge), so this is a warning.
 
     ## Example
     ```yaml
@@ -75,7 +78,7 @@ class PipelineCycle(Rule):
 
     code = "VH436"
     name = "pipeline-cycle"
-    severity = Severity.ERROR
+    severity = Severity.WARNING
     summary = "Edges form a cycle, or an edge joins a node to itself"
 
     def check(self, ctx: LintContext) -> Iterator[Diagnostic]:
@@ -125,7 +128,7 @@ def _path(graph: dict[str, set[str]], start: str, goal: str) -> list[str] | None
     return None
 
 
-class ActionNotWellKnown(Rule):
+class ActionNotWellKnown(DocumentRule):
     """
     ## What it does
     Reports a node action whose `when` is not `node-starting`,
@@ -169,3 +172,6 @@ class ActionNotWellKnown(Rule):
                                               f"action `{key}` {value!r} is not "
                                               f"well known, so the action {effect}"
                                               f"{did_you_mean(value, known)}")
+
+
+RULES = (DuplicateNodeName, PipelineCycle, ActionNotWellKnown)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from yamlcheck.diagnostic import Diagnostic, Severity
+from yamlcheck.core.diagnostic import Diagnostic, Severity
+from yamlcheck.core.suggest import did_you_mean
 from yamlcheck.document.model import Node, Pipeline, Step
-from yamlcheck.lint_context import LintContext
-from yamlcheck.rules.registry import Rule
-from yamlcheck.suggest import did_you_mean
+from yamlcheck.rules.base import DocumentRule
+from yamlcheck.rules.context import LintContext
 
 
 def node_step(ctx: LintContext, node: Node) -> Step | None:
@@ -29,7 +29,7 @@ def pipeline_nodes(ctx: LintContext) -> Iterator[tuple[Pipeline, Node]]:
             yield pipeline, node
 
 
-class UnknownStep(Rule):
+class UnknownStep(DocumentRule):
     """
     ## What it does
     Reports a pipeline node or a task that names a step the file does not
@@ -37,8 +37,11 @@ class UnknownStep(Rule):
     not checked.
 
     ## Why
-    Valohai refuses to run the pipeline or the task.  Its own validator checks
-    nodes but not tasks.
+    Valohai's validator refuses a node whose step does not exist ("node ...
+    step ... does not exist") and a task blueprint used by a node whose step
+    does not exist; for a task on its own it says nothing, but `vh task run`
+    refuses it ("references step ... which is not defined") and a task
+    without its step has no image or command to run.
 
     ## Example
     ```yaml
@@ -81,7 +84,7 @@ class UnknownStep(Rule):
                               f"{did_you_mean(name, steps)}")
 
 
-class UnknownTask(Rule):
+class UnknownTask(DocumentRule):
     """
     ## What it does
     Reports a task node whose `task` names a task blueprint the file does not
@@ -119,7 +122,7 @@ class UnknownTask(Rule):
                               f"not defined{did_you_mean(name, tasks)}")
 
 
-class UnknownEndpoint(Rule):
+class UnknownEndpoint(DocumentRule):
     """
     ## What it does
     Reports a deployment node whose `endpoints` list names an endpoint the
@@ -160,3 +163,6 @@ class UnknownEndpoint(Rule):
                     yield self.at(ctx.path, span,
                                   f"pipeline {pipeline.name!r} node {node.name!r}: endpoint "
                                   f"{name!r} is not defined{did_you_mean(name, endpoints)}")
+
+
+RULES = (UnknownStep, UnknownTask, UnknownEndpoint)

@@ -5,16 +5,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 from fnmatch import fnmatchcase
 
-from yamlcheck.diagnostic import Diagnostic, Severity
-from yamlcheck.lint_context import LintContext
-from yamlcheck.rules.edges import all_ends, complete_edges, edge_ends
+from yamlcheck.core.diagnostic import Diagnostic, Severity
+from yamlcheck.core.suggest import did_you_mean
+from yamlcheck.rules.base import DocumentRule
+from yamlcheck.rules.context import LintContext
+from yamlcheck.rules.edges import End, all_ends, complete_edges, edge_ends
 from yamlcheck.rules.references import node_step
-from yamlcheck.rules.registry import Rule
 from yamlcheck.rules.syntax import COMPATIBLE, EDGE_TYPES
-from yamlcheck.suggest import did_you_mean
 
 
-class UnknownNode(Rule):
+class UnknownNode(DocumentRule):
     """
     ## What it does
     Reports an edge end, or a pipeline parameter target, that names a node the
@@ -52,21 +52,23 @@ class UnknownNode(Rule):
                               f"{did_you_mean(end.socket.node, nodes)}")
 
 
-class InvalidEdgeType(Rule):
+class InvalidEdgeType(DocumentRule):
     """
     ## What it does
     Reports an edge socket type that is not one of `input`, `output`,
     `parameter`, `metadata`, `file`, `dependency`, `deployment` and
     `environment-variable`.
 
+    Plurals of valid types (`outputs`, `inputs`, `parameters`) are VH439's.
+
     ## Why
-    Valohai refuses the pipeline.  `outputs` and `parameters` (plural) are the
-    usual slips.
+    Valohai's validator refuses the pipeline (valohai-yaml's `Edge.lint`
+    checks the type against these eight).
 
     ## Example
     ```yaml
     edges:
-      - [train.outputs.model.pkl, evaluate.input.model]
+      - [train.outptu.model.pkl, evaluate.input.model]
     ```
 
     ## Use instead
@@ -83,14 +85,15 @@ class InvalidEdgeType(Rule):
 
     def check(self, ctx: LintContext) -> Iterator[Diagnostic]:
         for end in edge_ends(ctx):
-            if end.socket is not None and end.socket.type not in EDGE_TYPES:
+            if (end.socket is not None and end.socket.type not in EDGE_TYPES
+                    and singular(end.socket.type) is None):
                 yield self.at(ctx.path, end.span,
                               f"pipeline {end.pipeline.name!r}: {end.role} type "
                               f"{end.socket.type!r} in {end.text!r} is not valid"
                               f"{did_you_mean(end.socket.type, sorted(EDGE_TYPES))}")
 
 
-class MalformedSocket(Rule):
+class MalformedSocket(DocumentRule):
     """
     ## What it does
     Reports an edge end or pipeline parameter target that is not of the form
@@ -132,7 +135,7 @@ class MalformedSocket(Rule):
                               "node.file.<endpoint>.<file>")
 
 
-class UnknownSocketKey(Rule):
+class UnknownSocketKey(DocumentRule):
     """
     ## What it does
     Reports an edge into an input or parameter that the node's step does not
@@ -143,8 +146,14 @@ class UnknownSocketKey(Rule):
     `metadata` keys: the running code prints them, so only the execution
     knows them.  Output keys are VH437's.
 
+    A pipeline parameter targeting an execution node's missing parameter is
+    VH442's (Valohai's validator refuses that).
+
     ## Why
-    The value would go nowhere; Valohai refuses the pipeline.
+    The value probably goes nowhere.  Valohai's validator does not check edge
+    keys, and what the platform does with such an edge (create the input,
+    ignore it, or fail) is not documented; Valohai's own example pipelines
+    contain such edges, so this is a warning.
 
     ## Example
     ```yaml
@@ -161,12 +170,12 @@ class UnknownSocketKey(Rule):
 
     code = "VH434"
     name = "unknown-socket-key"
-    severity = Severity.ERROR
-    summary = "An edge or parameter target names an input or parameter the step lacks"
+    severity = Severity.WARNING
+    summary = "An edge names an input or parameter the node's step does not define"
 
     def check(self, ctx: LintContext) -> Iterator[Diagnostic]:
         for end in all_ends(ctx):
-            if end.socket is None or end.node is None:
+            if end.socket is None or end.node is None or refused_target(end):
                 continue
             kind, key = end.socket.type, end.socket.key
             if kind == "deployment" and end.role == "source":
@@ -192,7 +201,7 @@ class UnknownSocketKey(Rule):
                               f"{did_you_mean(key, known)}")
 
 
-class IncompatibleEdge(Rule):
+class IncompatibleEdge(DocumentRule):
     """
     ## What it does
     Reports an edge whose source and target types do not go together.
@@ -201,8 +210,11 @@ class IncompatibleEdge(Rule):
     environment-variable -> environment-variable, dependency -> dependency.
 
     ## Why
-    A file cannot become a parameter value, nor a parameter a file; Valohai
-    refuses or ignores such an edge.
+    A file cannot become a parameter value, nor a parameter a file.
+    Valohai's validator does not check the pairs and its documentation lists
+    only the types each side may have, so what the platform does with such
+    an edge is not established: a warning.  `input -> input` is allowed:
+    Valohai's own examples pass a node's inputs on that way.
 
     ## Example
     ```yaml
@@ -219,7 +231,7 @@ class IncompatibleEdge(Rule):
 
     code = "VH435"
     name = "incompatible-edge"
-    severity = Severity.ERROR
+    severity = Severity.WARNING
     summary = "Source and target types of an edge do not go together"
 
     def check(self, ctx: LintContext) -> Iterator[Diagnostic]:
@@ -243,7 +255,7 @@ class IncompatibleEdge(Rule):
                               f"({source.text})")
 
 
-class UndeclaredOutput(Rule):
+class UndeclaredOutput(DocumentRule):
     """
     ## What it does
     Reports an edge out of `output.KEY` when the node's step declares its
@@ -291,5 +303,94 @@ class UndeclaredOutput(Rule):
                               f"output matching {key!r}{did_you_mean(key, names)}")
 
 
+class PluralEdgeType(DocumentRule):
+    """
+    ## What it does
+    Reports an edge socket type written in the plural: `outputs`, `inputs`,
+    `parameters`, `files` instead of `output`, `input`, `parameter`, `file`.
+
+    ## Why
+    Valohai's validator (`vh lint`, valohai-yaml's `Edge.lint`) refuses the
+    plural, while Valohai's web UI is reported to accept it for pipelines
+    run from a commit (valohai-cli issue #354), and Valohai's own
+    documentation and example pipelines use `outputs`.  `vh pipeline run`
+    does not lint the file.  The singular works everywhere, so write it;
+    a warning because the platform's acceptance is not documented.
+
+    ## Example
+    ```yaml
+    - step: {name: train, image: docker.io/library/python:3.12, command: python train.py}
+    - step:
+        name: evaluate
+        image: docker.io/library/python:3.12
+        command: python evaluate.py
+        inputs: [{name: model}]
+    - pipeline:
+        name: flow
+        nodes:
+          - {name: train, type: execution, step: train}
+          - {name: evaluate, type: execution, step: evaluate}
+        edges:
+          - [train.outputs.model.pkl, evaluate.input.model]
+    ```
+
+    ## Use instead
+    ```yaml
+    - step: {name: train, image: docker.io/library/python:3.12, command: python train.py}
+    - step:
+        name: evaluate
+        image: docker.io/library/python:3.12
+        command: python evaluate.py
+        inputs: [{name: model}]
+    - pipeline:
+        name: flow
+        nodes:
+          - {name: train, type: execution, step: train}
+          - {name: evaluate, type: execution, step: evaluate}
+        edges:
+          - [train.output.model.pkl, evaluate.input.model]
+    ```
+    """
+
+    code = "VH439"
+    name = "plural-edge-type"
+    severity = Severity.WARNING
+    summary = "An edge type in the plural (outputs), which vh lint refuses"
+
+    def check(self, ctx: LintContext) -> Iterator[Diagnostic]:
+        for end in edge_ends(ctx):
+            if end.socket is None or end.socket.type in EDGE_TYPES:
+                continue
+            single = singular(end.socket.type)
+            if single is not None:
+                yield self.at(ctx.path, end.span,
+                              f"pipeline {end.pipeline.name!r}: {end.role} type "
+                              f"{end.socket.type!r} in {end.text!r}: `vh lint` refuses the plural "
+                              "and Valohai's web UI is reported to accept it; write "
+                              f"{single!r}")
+
+
+def singular(kind: str) -> str | None:
+    """``outputs`` -> ``output``: the valid type a plural stands for, if any."""
+    return kind[:-1] if kind.endswith("s") and kind[:-1] in EDGE_TYPES else None
+
+
+def refused_target(end: End) -> bool:
+    """A pipeline parameter's target on an execution node: Valohai's validator
+    checks that parameter itself (VH442 reports it)."""
+    return end.edge is None and end.node is not None and end.node.type == "execution"
+
+
 def _article(word: str) -> str:
     return f"{'an' if word[0] in 'aeiou' else 'a'} {word}"
+
+
+RULES = (
+    UnknownNode,
+    InvalidEdgeType,
+    MalformedSocket,
+    UnknownSocketKey,
+    IncompatibleEdge,
+    UndeclaredOutput,
+    PluralEdgeType,
+)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from yamlcheck.diagnostic import Diagnostic, Severity
+from yamlcheck.core.diagnostic import Diagnostic, Severity
+from yamlcheck.core.suggest import did_you_mean
 from yamlcheck.document.model import Task
-from yamlcheck.lint_context import LintContext
-from yamlcheck.rules.registry import Rule
-from yamlcheck.suggest import did_you_mean
+from yamlcheck.rules.base import DocumentRule
+from yamlcheck.rules.context import LintContext
 
 TASK_TYPES = ("grid_search", "random_search", "manual_search", "bayesian_tpe", "distributed")
 CHILD_ERROR_MODES = ("continue-and-complete", "continue-and-error", "stop-all-and-error")
@@ -16,22 +16,24 @@ CHILD_ERROR_MODES = ("continue-and-complete", "continue-and-error", "stop-all-an
 
 def task_type(task: Task) -> str | None:
     """The normalised type (case-insensitive, '-' and '_' alike), or None if invalid."""
-    value = task.get("type", "grid_search")
+    value = task.get("type") or "grid_search"  # empty means the default, as in Valohai
     if not isinstance(value, str):
         return None
     normal = value.lower().replace("-", "_")
     return normal if normal in TASK_TYPES else None
 
 
-class TaskUnknownParameter(Rule):
+class TaskUnknownParameter(DocumentRule):
     """
     ## What it does
     Reports a task variant parameter, or a key of a `parameter-sets` entry,
     that is not a parameter of the task's step.
 
     ## Why
-    The task would vary a parameter the step does not have; Valohai refuses
-    to create the task.
+    The task would vary a parameter the step does not have.  Neither
+    Valohai's validator nor valohai-cli checks the names (they are sent on
+    as written), and what the platform does with them is not documented, so
+    this is a warning.
 
     ## Example
     ```yaml
@@ -48,7 +50,7 @@ class TaskUnknownParameter(Rule):
 
     code = "VH453"
     name = "task-unknown-parameter"
-    severity = Severity.ERROR
+    severity = Severity.WARNING
     summary = "A task varies a parameter its step does not define"
 
     def check(self, ctx: LintContext) -> Iterator[Diagnostic]:
@@ -67,7 +69,7 @@ class TaskUnknownParameter(Rule):
                                   f"{name!r}{did_you_mean(name, known)}")
 
 
-class InvalidTaskOption(Rule):
+class InvalidTaskOption(DocumentRule):
     """
     ## What it does
     Checks a task's `type` (grid_search, random_search, manual_search,
@@ -76,6 +78,8 @@ class InvalidTaskOption(Rule):
 
     ## Why
     Valohai's parser crashes on any other value instead of reporting it.
+    An empty value is fine: Valohai uses the default (grid search, and the
+    platform's default for `on-child-error`).
 
     ## Example
     ```yaml
@@ -96,19 +100,20 @@ class InvalidTaskOption(Rule):
     def check(self, ctx: LintContext) -> Iterator[Diagnostic]:
         for task in ctx.doc.tasks:
             value = task.get("type")
-            if isinstance(value, str) and task_type(task) is None:
+            if isinstance(value, str) and value and task_type(task) is None:
                 yield self.at(ctx.path, task.value_span("type"),
                               f"task {task.name!r}: type {value!r} is not one of "
                               f"{', '.join(TASK_TYPES)}{did_you_mean(value, TASK_TYPES)}")
             mode = task.get("on-child-error")
-            if isinstance(mode, str) and mode.lower().replace("_", "-") not in CHILD_ERROR_MODES:
+            if (isinstance(mode, str) and mode
+                    and mode.lower().replace("_", "-") not in CHILD_ERROR_MODES):
                 yield self.at(ctx.path, task.value_span("on-child-error"),
                               f"task {task.name!r}: on-child-error {mode!r} is not one of "
                               f"{', '.join(CHILD_ERROR_MODES)}"
                               f"{did_you_mean(mode, CHILD_ERROR_MODES)}")
 
 
-class ParameterSetsWithoutManualSearch(Rule):
+class ParameterSetsWithoutManualSearch(DocumentRule):
     """
     ## What it does
     Reports `parameter-sets` on a task whose type is not `manual_search`.
@@ -148,7 +153,7 @@ class ParameterSetsWithoutManualSearch(Rule):
                               f"manual_search, not {kind}")
 
 
-class BayesianOptionUnused(Rule):
+class BayesianOptionUnused(DocumentRule):
     """
     ## What it does
     Reports `engine`, `optimization-target-metric` or
@@ -187,3 +192,11 @@ class BayesianOptionUnused(Rule):
                     yield self.at(ctx.path, task.key_span(key),
                                   f"task {task.name!r}: `{key}` only makes sense for "
                                   f"bayesian_tpe tasks, not {kind}")
+
+
+RULES = (
+    TaskUnknownParameter,
+    InvalidTaskOption,
+    ParameterSetsWithoutManualSearch,
+    BayesianOptionUnused,
+)

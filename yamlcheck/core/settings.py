@@ -6,7 +6,7 @@ import fnmatch
 from pathlib import PurePosixPath
 from typing import NamedTuple
 
-from yamlcheck.diagnostic import Severity
+from yamlcheck.core.diagnostic import Severity
 
 
 def _matches(code: str, prefixes: tuple[str, ...]) -> int:

@@ -6,9 +6,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from yamlcheck.diagnostic import Diagnostic, Severity
-from yamlcheck.lint_context import LintContext
-from yamlcheck.rules.registry import Rule
+from yamlcheck.core.diagnostic import Diagnostic, Severity
+from yamlcheck.core.rule import Rule
+from yamlcheck.rules.context import LintContext
 
 _COMMENT = re.compile(r"(?:^|(?<=\s))#\s*yamlcheck:\s*(file-ignore|ignore)\b(?:\[([^\]]*)\])?")
 _CODE = re.compile(r"VH\d{0,3}")
@@ -135,3 +135,6 @@ def apply_suppressions(found: Iterable[Diagnostic], ctx: LintContext) -> list[Di
                 ctx.path, span, f"suppression of {', '.join(unused)} matches no finding {where}; "
                 "remove it"))
     return kept
+
+
+RULES = (UnusedSuppression,)

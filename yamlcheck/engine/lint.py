@@ -4,31 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from yamlcheck.config.model import Config
-from yamlcheck.diagnostic import Diagnostic, Fix
+from yamlcheck.core.diagnostic import Diagnostic
+from yamlcheck.core.settings import Config
 from yamlcheck.document.loader import Loaded, load
 from yamlcheck.document.model import Document
-from yamlcheck.document.reader import SourceText
 from yamlcheck.document.shape import split_items
-from yamlcheck.lint_context import LintContext
-from yamlcheck.rules.registry import checking_rules, get_rule
+from yamlcheck.engine.catalog import document_rules, get_rule
+from yamlcheck.engine.result import FileResult
+from yamlcheck.engine.suppressions import apply_suppressions
+from yamlcheck.images.occurrences import images_of
+from yamlcheck.images.rules import ImageMissing
+from yamlcheck.rules.context import LintContext
 from yamlcheck.schema.validate import check_items
-
-
-class FileResult:
-    """One file's findings and images."""
-
-    __slots__ = ("context", "diagnostics", "fixes", "images", "path", "source")
-
-    def __init__(self, path: str, source: SourceText | None,
-                 diagnostics: list[Diagnostic] | None = None,
-                 context: LintContext | None = None) -> None:
-        self.path = path
-        self.source = source
-        self.diagnostics: list[Diagnostic] = diagnostics if diagnostics is not None else []
-        self.images: list[Any] = []
-        self.context = context
-        self.fixes: list[Fix] = []  # fixes not tied to a finding (pinned digests)
 
 
 def lint_bytes(path: str, data: bytes, config: Config) -> FileResult:
@@ -44,29 +31,22 @@ def analyse(loaded: Loaded, config: Config) -> FileResult:
     found = list(loaded.diagnostics)
     items, problems = split_items(loaded.root, path, loaded.loaded)
     found.extend(problems)
-    found.extend(check_items(items, loaded.root, path))
+    found.extend(check_items(items, loaded.root, path, _MISSING_KEY_RULES))
     doc = Document(items)
     ctx = LintContext(path, loaded.text, loaded.root, doc, config)
-    for rule in _rules():
+    for rule in document_rules():
         found.extend(rule.check(ctx))
     result = FileResult(path, loaded.source, found, context=ctx)
-    result.images = ctx.images
+    result.images = images_of(ctx)
     return result
 
 
-_RULE_CACHE: list[Any] = []
-
-
-def _rules() -> list[Any]:
-    if not _RULE_CACHE:
-        _RULE_CACHE.extend(checking_rules())
-    return _RULE_CACHE
+# A missing required key that a later stage names better than VH102 does.
+_MISSING_KEY_RULES = {"image": ImageMissing}
 
 
 def finish(result: FileResult) -> None:
     """Apply suppressions, selection and severity overrides; sort and dedup."""
-    from yamlcheck.suppressions import apply_suppressions
-
     ctx = result.context
     assert ctx is not None
     selection = ctx.config.rules
