@@ -139,3 +139,31 @@ def test_a_corrupted_cache_entry_is_ignored_and_overwritten(
     assert report["images"][0]["remote"]["platforms"] == ["linux/amd64"]
     rewritten = json.loads(cache.read_text())["results"]
     assert all(entry["status"] == "ok" for entry in rewritten.values())
+
+
+@pytest.mark.parametrize(("answer", "code", "expected"), [
+    ((400, b'{"error": "invalid_grant", "error_description": "Invalid JWT Signature."}'),
+     "VH312", "Google refused a token for the service-account file sa.json: invalid_grant"),
+    ((503, b'{"error": "backend_error"}'), "VH315", "Google's token endpoint {host} failed"),
+])
+def test_google_token_endpoint_faults(lab: Lab, tmp_path: Path, answer: tuple[int, bytes],
+                                      code: str, expected: str) -> None:
+    from lab import rsa_private_pem
+    from lab.scripted import Answer
+    from remote_support import serving
+
+    host = "europe-west1-docker.pkg.dev"
+    config = (f'registries:\n  - match: "{host}/*"\n    type: gcp\n'
+              "    service-account-file: sa.json\n"
+              f"registry-hosts:\n  {host}:\n    endpoint: {lab.token.url}\n")
+    path = project(tmp_path, steps(f"{host}/acme/app:1.0"), config)
+    with serving() as google:
+        google.answer(r"^/token", Answer(answer[0], {"Content-Type": "application/json"},
+                                         answer[1]))
+        (tmp_path / "sa.json").write_text(json.dumps({
+            "type": "service_account", "project_id": "p", "private_key_id": "k",
+            "private_key": rsa_private_pem(), "client_email": "ci@p.iam.gserviceaccount.com",
+            "client_id": "1", "token_uri": f"{google.url}/token"}))
+        _, report, _ = remote(path, "--timeout", "10")
+    ((_, found, message),) = findings(report)
+    assert found == code and expected.format(host=google.host) in message

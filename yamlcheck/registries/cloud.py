@@ -195,6 +195,8 @@ def gcp(entry: RegistryEntry, base: Path | None, deadline: Deadline) -> Credenti
     try:
         creds = bounded(call, deadline, token_host)
     except errors.RefreshError as exc:
+        if getattr(exc, "retryable", False):  # 5xx, 429, 408 after google-auth's retries
+            raise CredentialUnreachable(f"{token_host} failed: {_short(exc)}") from None
         raise CredentialRejected(f"Google refused a token for the {how}: {_short(exc)}") \
             from None
     except errors.TransportError as exc:
