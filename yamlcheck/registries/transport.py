@@ -200,13 +200,25 @@ class Transport:
             raise Unreachable(describe(exc, url, trust)) from None
         try:
             log.info("%s %s -> %s", method, url, response.status_code)
-            body = b"" if method == "HEAD" or cap == 0 else self._read(response, cap, where)
+            if method == "HEAD" or cap == 0:
+                body = b""
+                self._drain(response, where)
+            else:
+                body = self._read(response, cap, where)
             raw = getattr(response.raw, "headers", None)
             challenges = raw.getlist("WWW-Authenticate") if hasattr(raw, "getlist") else \
                 [v for v in [response.headers.get("WWW-Authenticate")] if v]
             return Reply(response.status_code, response.headers, challenges, body, url)
         finally:
             response.close()
+
+    def _drain(self, response: requests.Response, where: str) -> None:
+        """Read a small unwanted body so that the connection is kept; a large one is
+        left unread (closing the response then closes the connection)."""
+        try:
+            self._read(response, ERROR_BODY, where)
+        except TooLarge:
+            pass
 
     def _read(self, response: requests.Response, cap: int, where: str) -> bytes:
         length = response.headers.get("Content-Length", "")
