@@ -127,8 +127,13 @@ def test_a_tag_past_its_lifetime_costs_one_head(lab: Lab, proxy: FaultProxy,
     proxy.clear()
     assert remote(path)[0] == 0 and proxy.hits == []  # warm: nothing at all
     _age("tags")
+    days = sorted(e["expires"] for e in json.loads(_cache().read_text())["results"].values()
+                  if e["expires"] > time.time())
     status, report, _ = remote(path)
     assert status == 0
+    after = sorted(e["expires"] for e in json.loads(_cache().read_text())["results"].values()
+                   if e["expires"] > time.time() + 3600)
+    assert after == days  # using a digest's result does not prolong it
     # the digests did not move: their day-long results stand
     assert sorted((m, p) for m, p, _ in proxy.hits) == [
         ("GET", "/v2/"), ("HEAD", "/v2/team/app/manifests/1.0"),

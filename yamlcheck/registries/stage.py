@@ -131,14 +131,18 @@ class RemoteStage:
         except ValueError as exc:
             return Outcome("platform-missing", str(exc), credential_source=credential.source)
 
+        remembered: list[Outcome] = []
+
         def known(digest: str) -> Outcome | None:
-            return self.cache.get(job.cache_key(digest), what)
+            found = self.cache.get(job.cache_key(digest), what)
+            remembered.extend([found] if found else [])
+            return found
 
         outcome = ImageCheck(self.client, job.endpoint(), credential, wanted, known).run(job.ref)
         by_digest = job.ref.digest is not None
         self.cache.put(job.cache_key(), outcome, what, DIGEST_TTL if by_digest else TAG_TTL)
-        if not by_digest and outcome.digest:
-            self.cache.put(job.cache_key(outcome.digest), outcome, what, DIGEST_TTL)
+        if not by_digest and outcome.digest and not remembered:  # a day from the check, not
+            self.cache.put(job.cache_key(outcome.digest), outcome, what, DIGEST_TTL)  # from use
         return outcome
 
     def run(self, jobs: list[Job]) -> dict[Job, Outcome]:
