@@ -178,3 +178,28 @@ def test_only_loopback_literals_and_localhost_are_loopback(host: str, loopback: 
     from yamlcheck.images.providers import is_loopback
 
     assert is_loopback(host) is loopback
+
+
+def test_the_image_key_follows_what_decides_the_outcome(monkeypatch: pytest.MonkeyPatch) -> None:
+    from yamlcheck.core.settings import HostSettings, Options, RegistryEntry
+    from yamlcheck.registries.cache import image_key
+
+    entry = RegistryEntry("r.example/*", "basic", Options({"docker-config": True}))
+    hosts = {"r.example": HostSettings(ca_bundle="/ca.pem")}
+    base = image_key("r.example", "team/app", "1.0", "linux/amd64", entry, hosts)
+    assert base == image_key("r.example", "team/app", "1.0", "linux/amd64", entry,
+                             tuple(hosts.items()))
+    variants = [
+        image_key("r.example", "team/app", "1.0", "linux/amd64", entry,
+                  {"r.example": HostSettings(ca_bundle="/other.pem")}),
+        image_key("r.example", "team/app", "1.0", "linux/amd64", entry,
+                  {"r.example": HostSettings(ca_bundle="/ca.pem", endpoint="https://m:1")}),
+        image_key("r.example", "team/app", "1.0", "linux/amd64", entry,
+                  {**hosts, "auth.example": HostSettings(insecure_http=True)}),
+        image_key("r.example", "team/app", "1.0", "linux/amd64", None, hosts),
+        image_key("r.example", "team/app", "1.0", "linux/arm64", entry, hosts),
+        image_key("r.example", "team/app", "1.1", "linux/amd64", entry, hosts),
+    ]
+    monkeypatch.setenv("DOCKER_CONFIG", "/elsewhere")
+    variants.append(image_key("r.example", "team/app", "1.0", "linux/amd64", entry, hosts))
+    assert len({base, *variants}) == len(variants) + 1

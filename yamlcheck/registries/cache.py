@@ -23,7 +23,10 @@ import time
 from pathlib import Path
 from typing import Any
 
+from yamlcheck.core.settings import HostSettings, RegistryEntry
+from yamlcheck.registries.credentials import source_identity
 from yamlcheck.registries.outcomes import Outcome
+from yamlcheck.registries.trust import endpoint_base
 
 log = logging.getLogger("yamlcheck.registries")
 TAG_TTL = 300.0
@@ -40,6 +43,22 @@ def cache_dir() -> Path:
 
 def key(*parts: str) -> str:
     return hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()
+
+
+Hosts = dict[str, HostSettings] | tuple[tuple[str, HostSettings], ...]
+
+
+def image_key(registry: str, repository: str, reference: str, platform: str | None,
+              entry: RegistryEntry | None, hosts: Hosts) -> str:
+    """The cache key of one image check: where (address and every registry-hosts
+    setting), as whom (the registry pattern and its credential source), what, and
+    for which platform.  Light to import: an editor can read the cache with it."""
+    items = sorted(hosts.items() if isinstance(hosts, dict) else hosts)
+    settings = dict(items).get(registry) or HostSettings()
+    who = "anonymous" if entry is None else json.dumps(
+        [entry.match, entry.type, sorted(entry.options.items())], default=str)
+    return key(endpoint_base(registry, settings), json.dumps(items, default=str), who,
+               *source_identity(entry), repository, platform or "", reference)
 
 
 def _valid(entry: Any, now: float) -> bool:
@@ -82,7 +101,7 @@ class ResultCache:
         self.results = {k: v for k, v in data["results"].items() if _valid(v, now)}
         self._dirty = len(self.results) != len(data["results"])
 
-    def get(self, cache_key: str, what: str) -> Outcome | None:
+    def get(self, cache_key: str, what: str = "") -> Outcome | None:
         """The remembered outcome; ``what`` names the reference in its message."""
         if not self.enabled:
             return None

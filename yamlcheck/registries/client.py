@@ -32,7 +32,13 @@ from yamlcheck.registries.transport import (
     Transport,
     Unreachable,
 )
-from yamlcheck.registries.trust import HostTrust, is_private_literal, netloc_of
+from yamlcheck.registries.trust import (
+    HostTrust,
+    endpoint_base,
+    guessed_http,
+    is_private_literal,
+    netloc_of,
+)
 
 MAX_ATTEMPTS = 4
 MAX_RETRY_WAIT = 20.0
@@ -52,15 +58,8 @@ class Endpoint:
         settings = trust.by_name.get(registry) or HostSettings()
         self.settings = settings
         # plain http tried first, https when the answer shows TLS (as Docker does)
-        self.guessed_http = not settings.endpoint and not settings.insecure_http \
-            and not settings.ca_bundle and is_loopback(registry)
-        if settings.endpoint:
-            base = settings.endpoint.rstrip("/")
-        else:
-            api = "registry-1.docker.io" if registry == "docker.io" else registry
-            plain = settings.insecure_http or self.guessed_http
-            base = f"{'http' if plain else 'https'}://{api}"
-        self.base = base
+        self.guessed_http = guessed_http(registry, settings)
+        self.base = endpoint_base(registry, settings)
 
     @property
     def netloc(self) -> str:

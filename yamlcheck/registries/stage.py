@@ -3,7 +3,6 @@ outcomes into findings (VH310-VH318) at each place the image is written."""
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import sys
@@ -19,7 +18,7 @@ from yamlcheck.core.options import LintOptions
 from yamlcheck.core.settings import Config, HostSettings, RegistryEntry
 from yamlcheck.images.fix import scalar_fix
 from yamlcheck.images.reference import Reference
-from yamlcheck.registries.cache import DIGEST_TTL, TAG_TTL, ResultCache, key
+from yamlcheck.registries.cache import DIGEST_TTL, TAG_TTL, ResultCache, image_key
 from yamlcheck.registries.check import ImageCheck, Wanted, describe
 from yamlcheck.registries.client import Client, Endpoint
 from yamlcheck.registries.credentials import (
@@ -29,7 +28,6 @@ from yamlcheck.registries.credentials import (
     CredentialRejected,
     CredentialUnreachable,
     resolve,
-    source_identity,
 )
 from yamlcheck.registries.deadline import Deadline, DeadlinePassed
 from yamlcheck.registries.outcomes import STATUS_RULES, Outcome
@@ -66,16 +64,14 @@ class Job(NamedTuple):
     def endpoint(self) -> Endpoint:
         return Endpoint(self.ref.registry, HostTrust(self.hosts))
 
-    def identity(self) -> tuple[str, ...]:
-        """What decides the outcome besides the reference (never a secret)."""
-        who = "anonymous" if self.entry is None else json.dumps(
-            [self.entry.match, self.entry.type, sorted(self.entry.options.items())], default=str)
-        hosts = json.dumps(sorted(self.hosts), default=str)
-        return (self.endpoint().base, hosts, who, *source_identity(self.entry),
-                self.ref.repository, self.platform or "")
-
     def cache_key(self, reference: str | None = None) -> str:
-        return key(*self.identity(), reference or self.ref.reference)
+        return image_key(self.ref.registry, self.ref.repository, reference or self.ref.reference,
+                         self.platform, self.entry, self.hosts)
+
+    def repository_key(self) -> str:
+        """The same repository, reached the same way, as the same identity."""
+        return image_key(self.ref.registry, self.ref.repository, "", None, self.entry,
+                         self.hosts)
 
 
 def _platform(options: LintOptions, config: Config) -> str | None:
@@ -177,10 +173,10 @@ def _settle_unconfirmed(outcomes: dict[Job, Outcome]) -> None:
     for job, outcome in list(outcomes.items()):
         if not outcome.unconfirmed:
             continue
-        same = job.identity()[:-1]
+        same = job.repository_key()
         seen = next((other for other, found in outcomes.items() if other is not job
                      and found.status in _REPOSITORY_SEEN and not found.unconfirmed
-                     and other.identity()[:-1] == same), None)
+                     and other.repository_key() == same), None)
         if seen is not None:
             outcomes[job] = outcome._replace(
                 status="manifest-unknown", unconfirmed=False,

@@ -54,6 +54,22 @@ def is_private_literal(host: str) -> bool:
     return address.is_loopback or address.is_private or address.is_link_local
 
 
+def guessed_http(registry: str, settings: HostSettings) -> bool:
+    """A loopback registry without settings: plain http is tried first."""
+    return not settings.endpoint and not settings.insecure_http and not settings.ca_bundle \
+        and is_loopback(registry)
+
+
+def endpoint_base(registry: str, settings: HostSettings) -> str:
+    """The URL a registry is first reached at: its ``endpoint``, else https (plain
+    http with ``insecure-http``, or for a loopback registry without settings)."""
+    if settings.endpoint:
+        return settings.endpoint.rstrip("/")
+    api = "registry-1.docker.io" if registry == "docker.io" else registry
+    plain = settings.insecure_http or guessed_http(registry, settings)
+    return f"{'http' if plain else 'https'}://{api}"
+
+
 class HostTrust:
     """``registry-hosts`` looked up by the host actually contacted."""
 
