@@ -37,14 +37,42 @@ class UnknownSocketKey(DocumentRule):
 
     ## Example
     ```yaml
-    edges:
-      - [preprocess.output.*, train.input.datset]
+    - step:
+        name: train
+        image: docker.io/library/python:3.12
+        command: python train.py
+    - step:
+        name: evaluate
+        image: docker.io/library/python:3.12
+        command: python evaluate.py
+        inputs: [{name: model}]
+    - pipeline:
+        name: flow
+        nodes:
+          - {name: train, type: execution, step: train}
+          - {name: evaluate, type: execution, step: evaluate}
+        edges:
+          - [train.output.model.pkl, evaluate.input.modle]
     ```
 
     ## Use instead
     ```yaml
-    edges:
-      - [preprocess.output.*, train.input.dataset]
+    - step:
+        name: train
+        image: docker.io/library/python:3.12
+        command: python train.py
+    - step:
+        name: evaluate
+        image: docker.io/library/python:3.12
+        command: python evaluate.py
+        inputs: [{name: model}]
+    - pipeline:
+        name: flow
+        nodes:
+          - {name: train, type: execution, step: train}
+          - {name: evaluate, type: execution, step: evaluate}
+        edges:
+          - [train.output.model.pkl, evaluate.input.model]
     ```
     """
 
@@ -98,14 +126,42 @@ class IncompatibleEdge(DocumentRule):
 
     ## Example
     ```yaml
-    edges:
-      - [train.output.model.pkl, evaluate.parameter.model]
+    - step:
+        name: train
+        image: docker.io/library/python:3.12
+        command: python train.py
+    - step:
+        name: evaluate
+        image: docker.io/library/python:3.12
+        command: python evaluate.py {parameters}
+        parameters: [{name: model, type: string}]
+    - pipeline:
+        name: flow
+        nodes:
+          - {name: train, type: execution, step: train}
+          - {name: evaluate, type: execution, step: evaluate}
+        edges:
+          - [train.output.model.pkl, evaluate.parameter.model]
     ```
 
     ## Use instead
     ```yaml
-    edges:
-      - [train.output.model.pkl, evaluate.input.model]
+    - step:
+        name: train
+        image: docker.io/library/python:3.12
+        command: python train.py
+    - step:
+        name: evaluate
+        image: docker.io/library/python:3.12
+        command: python evaluate.py
+        inputs: [{name: model}]
+    - pipeline:
+        name: flow
+        nodes:
+          - {name: train, type: execution, step: train}
+          - {name: evaluate, type: execution, step: evaluate}
+        edges:
+          - [train.output.model.pkl, evaluate.input.model]
     ```
     """
 
@@ -151,16 +207,42 @@ class UndeclaredOutput(DocumentRule):
     ```yaml
     - step:
         name: train
+        image: docker.io/library/python:3.12
+        command: python train.py
         outputs: [{name: model.pkl}]
-    # ...
-    edges:
-      - [train.output.modle.pkl, evaluate.input.model]
+    - step:
+        name: evaluate
+        image: docker.io/library/python:3.12
+        command: python evaluate.py
+        inputs: [{name: model}]
+    - pipeline:
+        name: flow
+        nodes:
+          - {name: train, type: execution, step: train}
+          - {name: evaluate, type: execution, step: evaluate}
+        edges:
+          - [train.output.modle.pkl, evaluate.input.model]
     ```
 
     ## Use instead
     ```yaml
-    edges:
-      - [train.output.model.pkl, evaluate.input.model]
+    - step:
+        name: train
+        image: docker.io/library/python:3.12
+        command: python train.py
+        outputs: [{name: model.pkl}]
+    - step:
+        name: evaluate
+        image: docker.io/library/python:3.12
+        command: python evaluate.py
+        inputs: [{name: model}]
+    - pipeline:
+        name: flow
+        nodes:
+          - {name: train, type: execution, step: train}
+          - {name: evaluate, type: execution, step: evaluate}
+        edges:
+          - [train.output.model.pkl, evaluate.input.model]
     ```
     """
 

@@ -153,12 +153,22 @@ class MalformedPlaceholder(DocumentRule):
 
     ## Example
     ```yaml
-    command: python train.py {paramters}
+    - step:
+        name: train
+        image: docker.io/library/python:3.12
+        command: python train.py {paramters}
+        parameters:
+          - {name: epochs, type: integer, default: 10}
     ```
 
     ## Use instead
     ```yaml
-    command: python train.py {parameters}
+    - step:
+        name: train
+        image: docker.io/library/python:3.12
+        command: python train.py {parameters}
+        parameters:
+          - {name: epochs, type: integer, default: 10}
     ```
     """
 

@@ -19,18 +19,47 @@ class UnknownNode(DocumentRule):
     pipeline does not have.
 
     ## Why
-    Valohai refuses the pipeline.
+    Valohai's validator refuses the pipeline ("edge target node ... does not
+    exist", "the node ... does not exist").
 
     ## Example
     ```yaml
-    edges:
-      - [preprocess.output.*, trian.input.dataset]
+    - step:
+        name: train
+        image: docker.io/library/python:3.12
+        command: python train.py
+    - step:
+        name: evaluate
+        image: docker.io/library/python:3.12
+        command: python evaluate.py
+        inputs: [{name: model}]
+    - pipeline:
+        name: flow
+        nodes:
+          - {name: train, type: execution, step: train}
+          - {name: evaluate, type: execution, step: evaluate}
+        edges:
+          - [train.output.model.pkl, evaluation.input.model]
     ```
 
     ## Use instead
     ```yaml
-    edges:
-      - [preprocess.output.*, train.input.dataset]
+    - step:
+        name: train
+        image: docker.io/library/python:3.12
+        command: python train.py
+    - step:
+        name: evaluate
+        image: docker.io/library/python:3.12
+        command: python evaluate.py
+        inputs: [{name: model}]
+    - pipeline:
+        name: flow
+        nodes:
+          - {name: train, type: execution, step: train}
+          - {name: evaluate, type: execution, step: evaluate}
+        edges:
+          - [train.output.model.pkl, evaluate.input.model]
     ```
     """
 
@@ -65,14 +94,42 @@ class InvalidEdgeType(DocumentRule):
 
     ## Example
     ```yaml
-    edges:
-      - [train.outptu.model.pkl, evaluate.input.model]
+    - step:
+        name: train
+        image: docker.io/library/python:3.12
+        command: python train.py
+    - step:
+        name: evaluate
+        image: docker.io/library/python:3.12
+        command: python evaluate.py
+        inputs: [{name: model}]
+    - pipeline:
+        name: flow
+        nodes:
+          - {name: train, type: execution, step: train}
+          - {name: evaluate, type: execution, step: evaluate}
+        edges:
+          - [train.outptu.model.pkl, evaluate.input.model]
     ```
 
     ## Use instead
     ```yaml
-    edges:
-      - [train.output.model.pkl, evaluate.input.model]
+    - step:
+        name: train
+        image: docker.io/library/python:3.12
+        command: python train.py
+    - step:
+        name: evaluate
+        image: docker.io/library/python:3.12
+        command: python evaluate.py
+        inputs: [{name: model}]
+    - pipeline:
+        name: flow
+        nodes:
+          - {name: train, type: execution, step: train}
+          - {name: evaluate, type: execution, step: evaluate}
+        edges:
+          - [train.output.model.pkl, evaluate.input.model]
     ```
     """
 
@@ -99,18 +156,49 @@ class MalformedSocket(DocumentRule):
     and a `file` target whose key is not `endpoint.file`.
 
     ## Why
-    Valohai refuses the whole file; its validator stops at the first one.
+    Valohai refuses the whole file for an end that is not three parts; its
+    parser stops at the first one ("Target specifier ... must have 3
+    parts").  Its validator does not check a `file` target's key, but one
+    without `endpoint.file` names no file of an endpoint to deliver to.
 
     ## Example
     ```yaml
-    edges:
-      - [train.output.model.pkl, evaluate.model]
+    - step:
+        name: train
+        image: docker.io/library/python:3.12
+        command: python train.py
+    - step:
+        name: evaluate
+        image: docker.io/library/python:3.12
+        command: python evaluate.py
+        inputs: [{name: model}]
+    - pipeline:
+        name: flow
+        nodes:
+          - {name: train, type: execution, step: train}
+          - {name: evaluate, type: execution, step: evaluate}
+        edges:
+          - [train.output.model.pkl, evaluate.model]
     ```
 
     ## Use instead
     ```yaml
-    edges:
-      - [train.output.model.pkl, evaluate.input.model]
+    - step:
+        name: train
+        image: docker.io/library/python:3.12
+        command: python train.py
+    - step:
+        name: evaluate
+        image: docker.io/library/python:3.12
+        command: python evaluate.py
+        inputs: [{name: model}]
+    - pipeline:
+        name: flow
+        nodes:
+          - {name: train, type: execution, step: train}
+          - {name: evaluate, type: execution, step: evaluate}
+        edges:
+          - [train.output.model.pkl, evaluate.input.model]
     ```
     """
 
@@ -149,7 +237,10 @@ class PluralEdgeType(DocumentRule):
 
     ## Example
     ```yaml
-    - step: {name: train, image: docker.io/library/python:3.12, command: python train.py}
+    - step:
+        name: train
+        image: docker.io/library/python:3.12
+        command: python train.py
     - step:
         name: evaluate
         image: docker.io/library/python:3.12
@@ -166,7 +257,10 @@ class PluralEdgeType(DocumentRule):
 
     ## Use instead
     ```yaml
-    - step: {name: train, image: docker.io/library/python:3.12, command: python train.py}
+    - step:
+        name: train
+        image: docker.io/library/python:3.12
+        command: python train.py
     - step:
         name: evaluate
         image: docker.io/library/python:3.12
