@@ -171,8 +171,10 @@ class UnknownEndpointFile(DocumentRule):
     endpoint's `files`.
 
     ## Why
-    Valohai's validator does not check file edges; the file would go
-    nowhere and the endpoint would start without its model.
+    Valohai's validator does not check file edges, and what the platform
+    does with one that names no endpoint file is not documented (a
+    warning); the file would go nowhere and the endpoint would start
+    without its model.
 
     ## Example
     ```yaml
@@ -217,7 +219,7 @@ class UnknownEndpointFile(DocumentRule):
 
     code = "VH463"
     name = "unknown-endpoint-file"
-    severity = Severity.ERROR
+    severity = Severity.WARNING
     summary = "A file edge names an endpoint or file the deployment node lacks"
 
     def check(self, ctx: LintContext) -> Iterator[Diagnostic]:
@@ -227,10 +229,13 @@ class UnknownEndpointFile(DocumentRule):
             if node is None or socket is None or socket.type != "file" or node.type != "deployment":
                 continue
             endpoint_name, _, file_name = socket.key.partition(".")
-            if not file_name:
-                continue  # reported as a malformed socket
-            listed = [name for name, _ in node.strings("endpoints")]
             label = f"pipeline {end.pipeline.name!r} node {node.name!r}"
+            if not file_name:
+                yield self.at(ctx.path, end.span,
+                              f"{label}: file target {end.text!r} names no file of an endpoint; "
+                              "write node.file.<endpoint>.<file>")
+                continue
+            listed = [name for name, _ in node.strings("endpoints")]
             if endpoint_name not in listed:
                 yield self.at(ctx.path, end.span,
                               f"{label}: endpoint {endpoint_name!r} is not in the node's "

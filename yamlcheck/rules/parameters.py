@@ -156,7 +156,8 @@ class ParameterMinAboveMax(DocumentRule):
     No value satisfies both bounds: Valohai's value check (valohai-yaml's
     `Parameter.validate`) refuses every value given to the parameter, as
     below the minimum or above the maximum.  Valohai's validator does not
-    report the bounds themselves.
+    report the bounds themselves, and whether the platform applies that
+    check is not documented, so this is a warning.
 
     ## Example
     ```yaml
@@ -181,7 +182,7 @@ class ParameterMinAboveMax(DocumentRule):
 
     code = "VH414"
     name = "parameter-min-above-max"
-    severity = Severity.ERROR
+    severity = Severity.WARNING
     summary = "A parameter's min is greater than its max"
 
     def check(self, ctx: LintContext) -> Iterator[Diagnostic]:
@@ -230,9 +231,15 @@ class FlagMultiple(DocumentRule):
 
     def check(self, ctx: LintContext) -> Iterator[Diagnostic]:
         for _, parameter, label in step_parameters(ctx):
-            if parameter.type == "flag" and parameter.get("multiple") not in (None, "none"):
+            if parameter.type == "flag" and _multiple(parameter.get("multiple")):
                 yield self.at(ctx.path, parameter.key_span("multiple"),
                               f"{label}: a flag cannot be `multiple`")
+
+
+def _multiple(value: object) -> bool:
+    """Whether Valohai's parser reads ``multiple`` as on: empty values and
+    `none` in any case are off (its MultipleMode.cast)."""
+    return bool(value) and str(value).lower() != "none"
 
 
 RULES = (

@@ -251,7 +251,8 @@ class ActionNotWellKnown(DocumentRule):
                     for key, known, effect in (("when", self.WHEN, "might never trigger"),
                                                ("then", self.THEN, "might do nothing")):
                         for value, span in action.strings(key):
-                            if value not in known:
+                            # Valohai lower-cases `when` values (not `then`) before use
+                            if (value.lower() if key == "when" else value) not in known:
                                 yield self.at(ctx.path, span,
                                               f"pipeline {pipeline.name!r} node {node.name!r}: "
                                               f"action `{key}` {value!r} is not "

@@ -166,9 +166,10 @@ class UnknownEndpoint(DocumentRule):
     file does not define.
 
     ## Why
-    Valohai's validator does not check these names.  The deployment node
+    Valohai's validator does not check these names, and the platform's
+    handling is not documented (so this is a warning).  The deployment node
     would try to create a version with an endpoint that does not exist, and
-    fail at the end of an otherwise finished pipeline.
+    probably fail at the end of an otherwise finished pipeline.
 
     ## Example
     ```yaml
@@ -199,7 +200,7 @@ class UnknownEndpoint(DocumentRule):
 
     code = "VH452"
     name = "unknown-endpoint"
-    severity = Severity.ERROR
+    severity = Severity.WARNING
     summary = "A deployment node names an endpoint that is not defined"
 
     def check(self, ctx: LintContext) -> Iterator[Diagnostic]:

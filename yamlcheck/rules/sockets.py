@@ -158,8 +158,7 @@ class MalformedSocket(DocumentRule):
     ## Why
     Valohai refuses the whole file for an end that is not three parts; its
     parser stops at the first one ("Target specifier ... must have 3
-    parts").  Its validator does not check a `file` target's key, but one
-    without `endpoint.file` names no file of an endpoint to deliver to.
+    parts").  A `file` target whose key is not `endpoint.file` is VH463's.
 
     ## Example
     ```yaml
@@ -215,10 +214,6 @@ class MalformedSocket(DocumentRule):
                 yield self.at(ctx.path, end.span,
                               f"pipeline {end.pipeline.name!r}: {where} {end.text!r} has "
                               f"{parts} part{'s' if parts != 1 else ''}; write node.type.key")
-            elif end.socket.type == "file" and "." not in end.socket.key:
-                yield self.at(ctx.path, end.span,
-                              f"pipeline {end.pipeline.name!r}: file target {end.text!r} must be "
-                              "node.file.<endpoint>.<file>")
 
 
 class PluralEdgeType(DocumentRule):
