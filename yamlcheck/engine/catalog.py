@@ -15,6 +15,7 @@ from yamlcheck.images import registry_rules
 from yamlcheck.images import rules as image_rules
 from yamlcheck.registries import outcomes as registry_outcomes
 from yamlcheck.rules import (
+    connections,
     durations,
     endpoints,
     items,
@@ -48,6 +49,7 @@ RULE_SETS: tuple[tuple[type[Rule], ...], ...] = (
     overrides.RULES,
     pipelines.RULES,
     sockets.RULES,
+    connections.RULES,
     tasks.RULES,
     endpoints.RULES,
 )

@@ -17,7 +17,8 @@ class ImageNoRegistryMatch(DocumentRule):
     pulled without credentials: its host is a private AWS ECR registry, or
     its namespace (host plus first path part) is one the patterns cover, for
     example `gcr.io/acme/other:1` while the patterns cover
-    `gcr.io/acme/trainer:*`.
+    `gcr.io/acme/trainer:*`.  Needs a configuration with `registries:`
+    (VH304 says once when there is none).
 
     ## Why
     Valohai uses the credentials of the first pattern that matches the image
@@ -25,9 +26,22 @@ class ImageNoRegistryMatch(DocumentRule):
     private image fails with "unauthorized" minutes after the execution was
     queued.
 
+    Valohai's documentation gives match patterns by example only (every one
+    with a host, ending in `*`) and tells users to write private images by
+    their full name; that the pattern is matched against the image as
+    written is inferred from those examples.
+
     ## Example
     ```yaml
-    # .yamlcheck.yaml: registries: [{match: "docker.io/acme/trainer:*", type: docker-hub, ...}]
+    # .yamlcheck.yaml
+    registries:
+      - match: docker.io/acme/trainer:*
+        type: docker-hub
+        username: acme-ci
+        password-env: DOCKERHUB_TOKEN
+    ```
+    ```yaml
+    # valohai.yaml
     - step:
         name: evaluate
         image: docker.io/acme/evaluator:1.0
@@ -35,14 +49,23 @@ class ImageNoRegistryMatch(DocumentRule):
     ```
 
     ## Use instead
-    Add a pattern for the image in Valohai's registry settings (and in
-    `.yamlcheck.yaml`), e.g. `docker.io/acme/*`.
-
-    Valohai's documentation gives match patterns by example only (every one
-    with a host, ending in `*`) and tells users to write private images by
-    their full name; that the pattern is matched against the image as
-    written is inferred from those examples.  Needs a configuration with
-    `registries:` (VH304 says once when there is none).
+    A pattern that covers the image, in Valohai's registry settings and in
+    `.yamlcheck.yaml`:
+    ```yaml
+    # .yamlcheck.yaml
+    registries:
+      - match: docker.io/acme/*
+        type: docker-hub
+        username: acme-ci
+        password-env: DOCKERHUB_TOKEN
+    ```
+    ```yaml
+    # valohai.yaml
+    - step:
+        name: evaluate
+        image: docker.io/acme/evaluator:1.0
+        command: python evaluate.py
+    ```
     """
 
     code = "VH301"
@@ -69,12 +92,21 @@ class ImageMatchesOnlyWhenQualified(DocumentRule):
 
     ## Why
     Valohai matches patterns against the image as written, with no Docker
-    name normalisation.  The pattern that holds the credentials is never
-    used and the pull fails as unauthorized.
+    name normalisation (inferred from its documentation; see VH301).  The
+    pattern that holds the credentials is never used and the pull fails as
+    unauthorized.  An image written without a host is also VH203's.
 
     ## Example
     ```yaml
-    # pattern: docker.io/acme/*
+    # .yamlcheck.yaml
+    registries:
+      - match: docker.io/acme/*
+        type: docker-hub
+        username: acme-ci
+        password-env: DOCKERHUB_TOKEN
+    ```
+    ```yaml
+    # valohai.yaml
     - step:
         name: train
         image: acme/trainer:1.0
@@ -83,6 +115,15 @@ class ImageMatchesOnlyWhenQualified(DocumentRule):
 
     ## Use instead
     ```yaml
+    # .yamlcheck.yaml
+    registries:
+      - match: docker.io/acme/*
+        type: docker-hub
+        username: acme-ci
+        password-env: DOCKERHUB_TOKEN
+    ```
+    ```yaml
+    # valohai.yaml
     - step:
         name: train
         image: docker.io/acme/trainer:1.0
@@ -119,6 +160,15 @@ class ImagePrivateHostUnmatched(DocumentRule):
 
     ## Example
     ```yaml
+    # .yamlcheck.yaml
+    registries:
+      - match: docker.io/acme/*
+        type: docker-hub
+        username: acme-ci
+        password-env: DOCKERHUB_TOKEN
+    ```
+    ```yaml
+    # valohai.yaml
     - step:
         name: train
         image: europe-west1-docker.pkg.dev/acme/ml/trainer:1.0
@@ -126,9 +176,25 @@ class ImagePrivateHostUnmatched(DocumentRule):
     ```
 
     ## Use instead
-    Add a `gcp` registry pattern such as `europe-west1-docker.pkg.dev/acme/*`
-    in Valohai and in `.yamlcheck.yaml`, or suppress the finding for a public
-    image.
+    A `gcp` pattern for the registry, in Valohai and in `.yamlcheck.yaml`
+    (or, for an image that is public, a suppression comment):
+    ```yaml
+    # .yamlcheck.yaml
+    registries:
+      - match: docker.io/acme/*
+        type: docker-hub
+        username: acme-ci
+        password-env: DOCKERHUB_TOKEN
+      - match: europe-west1-docker.pkg.dev/acme/*
+        type: gcp
+    ```
+    ```yaml
+    # valohai.yaml
+    - step:
+        name: train
+        image: europe-west1-docker.pkg.dev/acme/ml/trainer:1.0
+        command: python train.py
+    ```
     """
 
     code = "VH303"
@@ -162,6 +228,7 @@ class RegistryPatternsUnknown(DocumentRule):
 
     ## Example
     ```yaml
+    # valohai.yaml
     - step:
         name: train
         image: 123456789012.dkr.ecr.eu-west-1.amazonaws.com/team/trainer:1.0
@@ -169,8 +236,20 @@ class RegistryPatternsUnknown(DocumentRule):
     ```
 
     ## Use instead
-    Mirror the organisation's registry settings in `.yamlcheck.yaml`:
-    `registries: [{match: "123456789012.dkr.ecr.eu-west-1.amazonaws.com/*", type: aws-ecr}]`.
+    The organisation's registry settings, mirrored in `.yamlcheck.yaml`:
+    ```yaml
+    # .yamlcheck.yaml
+    registries:
+      - match: 123456789012.dkr.ecr.eu-west-1.amazonaws.com/*
+        type: aws-ecr
+    ```
+    ```yaml
+    # valohai.yaml
+    - step:
+        name: train
+        image: 123456789012.dkr.ecr.eu-west-1.amazonaws.com/team/trainer:1.0
+        command: python train.py
+    ```
     """
 
     code = "VH304"

@@ -247,7 +247,8 @@ class ImageNotPinned(DocumentRule):
     """
     ## What it does
     Reports an image without an `@sha256:` digest.  Off by default; enable it
-    with `select: [VH206]` or `--select VH206`.
+    next to the others with `select: [VH, VH206]` or `--select VH,VH206`
+    (`select` replaces the list, so `VH206` alone selects only this rule).
 
     ## Why
     A tag can be pushed again; only a digest names exactly one image.

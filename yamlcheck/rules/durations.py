@@ -158,8 +158,8 @@ class InvalidDuration(DocumentRule):
     minute to Valohai.
 
     ## Why
-    Valohai refuses the whole file for a duration it cannot read, and runs
-    with the wrong limit for one it misreads: a step meant to stop after
+    Valohai refuses the whole file for a duration it cannot read (its
+    parser fails on it), and runs with the wrong limit for one it misreads: a step meant to stop after
     half a second stops after eight hours.
 
     ## Example
@@ -168,8 +168,8 @@ class InvalidDuration(DocumentRule):
         name: train
         image: docker.io/library/python:3.12
         command: python train.py
-        time-limit: 500ms
-        no-output-timeout: "300"
+        time-limit: 12 Hours
+        no-output-timeout: "600"
     ```
 
     ## Use instead
@@ -178,8 +178,8 @@ class InvalidDuration(DocumentRule):
         name: train
         image: docker.io/library/python:3.12
         command: python train.py
-        time-limit: 0.5s
-        no-output-timeout: 300
+        time-limit: 12h
+        no-output-timeout: 600
     ```
     """
 

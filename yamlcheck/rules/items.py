@@ -23,14 +23,26 @@ class DuplicateItemName(DocumentRule):
 
     ## Example
     ```yaml
-    - step: {name: train, image: docker.io/library/python:3.12, command: python a.py}
-    - step: {name: train, image: docker.io/library/python:3.12, command: python b.py}
+    - step:
+        name: train
+        image: docker.io/library/python:3.12
+        command: python train.py
+    - step:
+        name: train
+        image: docker.io/library/python:3.12
+        command: python train.py --small
     ```
 
     ## Use instead
     ```yaml
-    - step: {name: train-a, image: docker.io/library/python:3.12, command: python a.py}
-    - step: {name: train-b, image: docker.io/library/python:3.12, command: python b.py}
+    - step:
+        name: train
+        image: docker.io/library/python:3.12
+        command: python train.py
+    - step:
+        name: train-small
+        image: docker.io/library/python:3.12
+        command: python train.py --small
     ```
     """
 
@@ -115,7 +127,10 @@ class DeploymentNodeWithoutName(DocumentRule):
 
     ## Example
     ```yaml
-    - endpoint: {name: predict, image: docker.io/library/python:3.12, server-command: python serve.py}
+    - endpoint:
+        name: predict
+        image: docker.io/library/python:3.12
+        server-command: python serve.py
     - pipeline:
         name: release
         nodes:
@@ -125,7 +140,10 @@ class DeploymentNodeWithoutName(DocumentRule):
 
     ## Use instead
     ```yaml
-    - endpoint: {name: predict, image: docker.io/library/python:3.12, server-command: python serve.py}
+    - endpoint:
+        name: predict
+        image: docker.io/library/python:3.12
+        server-command: python serve.py
     - pipeline:
         name: release
         nodes:

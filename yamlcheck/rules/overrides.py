@@ -44,23 +44,47 @@ class OverrideUnknownName(DocumentRule):
     does not define.
 
     ## Why
-    An override cannot add parameters or inputs; Valohai refuses the pipeline.
+    An override cannot add parameters or inputs; Valohai's validator refuses
+    the pipeline ("parameter ... does not exist in step").
 
     ## Example
     ```yaml
-    nodes:
-      - name: train
-        type: execution
-        step: train
-        override:
-          parameters:
-            - {name: epohcs, default: 5}
+    - step:
+        name: train
+        image: docker.io/library/python:3.12
+        command: python train.py {parameters}
+        parameters:
+          - {name: learning_rate, type: float, default: 0.001}
+    - pipeline:
+        name: flow
+        nodes:
+          - name: train
+            type: execution
+            step: train
+            override:
+              parameters:
+                - {name: learning-rate, default: 0.01}
+        edges: []
     ```
 
     ## Use instead
     ```yaml
-          parameters:
-            - {name: epochs, default: 5}
+    - step:
+        name: train
+        image: docker.io/library/python:3.12
+        command: python train.py {parameters}
+        parameters:
+          - {name: learning_rate, type: float, default: 0.001}
+    - pipeline:
+        name: flow
+        nodes:
+          - name: train
+            type: execution
+            step: train
+            override:
+              parameters:
+                - {name: learning_rate, default: 0.01}
+        edges: []
     ```
     """
 
@@ -95,17 +119,36 @@ class PipelineParameterNoTargets(DocumentRule):
 
     ## Example
     ```yaml
-    parameters:
-      - name: learning_rate
-        default: 0.01
+    - step:
+        name: train
+        image: docker.io/library/python:3.12
+        command: python train.py {parameters}
+        parameters:
+          - {name: learning_rate, type: float, default: 0.001}
+    - pipeline:
+        name: flow
+        parameters:
+          - {name: learning_rate, default: 0.01}
+        nodes:
+          - {name: train, type: execution, step: train}
+        edges: []
     ```
 
     ## Use instead
     ```yaml
-    parameters:
-      - name: learning_rate
-        default: 0.01
-        target: train.parameter.learning_rate
+    - step:
+        name: train
+        image: docker.io/library/python:3.12
+        command: python train.py {parameters}
+        parameters:
+          - {name: learning_rate, type: float, default: 0.001}
+    - pipeline:
+        name: flow
+        parameters:
+          - {name: learning_rate, default: 0.01, target: train.parameter.learning_rate}
+        nodes:
+          - {name: train, type: execution, step: train}
+        edges: []
     ```
     """
 
@@ -138,14 +181,36 @@ class PipelineParameterBadTarget(DocumentRule):
 
     ## Example
     ```yaml
-    parameters:
-      - {name: lr, target: train.input.lr}
+    - step:
+        name: train
+        image: docker.io/library/python:3.12
+        command: python train.py {parameters}
+        parameters:
+          - {name: learning_rate, type: float, default: 0.001}
+    - pipeline:
+        name: flow
+        parameters:
+          - {name: learning_rate, default: 0.01, target: train.input.learning_rate}
+        nodes:
+          - {name: train, type: execution, step: train}
+        edges: []
     ```
 
     ## Use instead
     ```yaml
-    parameters:
-      - {name: lr, target: train.parameter.lr}
+    - step:
+        name: train
+        image: docker.io/library/python:3.12
+        command: python train.py {parameters}
+        parameters:
+          - {name: learning_rate, type: float, default: 0.001}
+    - pipeline:
+        name: flow
+        parameters:
+          - {name: learning_rate, default: 0.01, target: train.parameter.learning_rate}
+        nodes:
+          - {name: train, type: execution, step: train}
+        edges: []
     ```
     """
 

@@ -97,8 +97,8 @@ class ParameterValueRefused(_ValueRule):
     converts the value to a number first, so it can never equal a choice).
 
     ## Why
-    The command cannot be built, or no value can ever pass the check: every
-    execution of the step fails.
+    The command cannot be built from such a value, and no value can ever
+    pass such choices: an execution that uses them fails.
 
     ## Example
     ```yaml

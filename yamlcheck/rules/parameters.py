@@ -27,14 +27,22 @@ class FlagOptional(DocumentRule):
 
     ## Example
     ```yaml
-    parameters:
-      - {name: verbose, type: flag, optional: true}
+    - step:
+        name: train
+        image: docker.io/library/python:3.12
+        command: python train.py {parameters}
+        parameters:
+          - {name: verbose, type: flag, optional: true}
     ```
 
     ## Use instead
     ```yaml
-    parameters:
-      - {name: verbose, type: flag}
+    - step:
+        name: train
+        image: docker.io/library/python:3.12
+        command: python train.py {parameters}
+        parameters:
+          - {name: verbose, type: flag}
     ```
     """
 
@@ -61,14 +69,22 @@ class FlagPassAsIgnored(DocumentRule):
 
     ## Example
     ```yaml
-    parameters:
-      - {name: cache, type: flag, pass-as: --cache, pass-true-as: --cache=1}
+    - step:
+        name: train
+        image: docker.io/library/python:3.12
+        command: python train.py {parameters}
+        parameters:
+          - {name: cache, type: flag, pass-as: --cache, pass-true-as: --cache=1}
     ```
 
     ## Use instead
     ```yaml
-    parameters:
-      - {name: cache, type: flag, pass-true-as: --cache=1, pass-false-as: --cache=0}
+    - step:
+        name: train
+        image: docker.io/library/python:3.12
+        command: python train.py {parameters}
+        parameters:
+          - {name: cache, type: flag, pass-true-as: --cache=1, pass-false-as: --cache=0}
     ```
     """
 
@@ -97,14 +113,22 @@ class PassTrueFalseOnNonFlag(DocumentRule):
 
     ## Example
     ```yaml
-    parameters:
-      - {name: mode, type: string, pass-true-as: --fast}
+    - step:
+        name: train
+        image: docker.io/library/python:3.12
+        command: python train.py {parameters}
+        parameters:
+          - {name: fast, type: string, pass-true-as: --fast}
     ```
 
     ## Use instead
     ```yaml
-    parameters:
-      - {name: fast, type: flag, pass-true-as: --fast}
+    - step:
+        name: train
+        image: docker.io/library/python:3.12
+        command: python train.py {parameters}
+        parameters:
+          - {name: fast, type: flag, pass-true-as: --fast}
     ```
     """
 
@@ -129,24 +153,36 @@ class ParameterMinAboveMax(DocumentRule):
     Reports a parameter whose `min` is greater than its `max`.
 
     ## Why
-    No value can satisfy both bounds, so every execution is rejected.
+    No value satisfies both bounds: Valohai's value check (valohai-yaml's
+    `Parameter.validate`) refuses every value given to the parameter, as
+    below the minimum or above the maximum.  Valohai's validator does not
+    report the bounds themselves, and whether the platform applies that
+    check is not documented, so this is a warning.
 
     ## Example
     ```yaml
-    parameters:
-      - {name: dropout, type: float, min: 0.9, max: 0.1}
+    - step:
+        name: train
+        image: docker.io/library/python:3.12
+        command: python train.py {parameters}
+        parameters:
+          - {name: dropout, type: float, min: 0.9, max: 0.1}
     ```
 
     ## Use instead
     ```yaml
-    parameters:
-      - {name: dropout, type: float, min: 0.1, max: 0.9}
+    - step:
+        name: train
+        image: docker.io/library/python:3.12
+        command: python train.py {parameters}
+        parameters:
+          - {name: dropout, type: float, min: 0.1, max: 0.9}
     ```
     """
 
     code = "VH414"
     name = "parameter-min-above-max"
-    severity = Severity.ERROR
+    severity = Severity.WARNING
     summary = "A parameter's min is greater than its max"
 
     def check(self, ctx: LintContext) -> Iterator[Diagnostic]:
@@ -169,14 +205,22 @@ class FlagMultiple(DocumentRule):
 
     ## Example
     ```yaml
-    parameters:
-      - {name: verbose, type: flag, multiple: repeat}
+    - step:
+        name: train
+        image: docker.io/library/python:3.12
+        command: python train.py {parameters}
+        parameters:
+          - {name: verbose, type: flag, multiple: repeat}
     ```
 
     ## Use instead
     ```yaml
-    parameters:
-      - {name: verbose, type: flag}
+    - step:
+        name: train
+        image: docker.io/library/python:3.12
+        command: python train.py {parameters}
+        parameters:
+          - {name: verbose, type: flag}
     ```
     """
 
@@ -187,9 +231,15 @@ class FlagMultiple(DocumentRule):
 
     def check(self, ctx: LintContext) -> Iterator[Diagnostic]:
         for _, parameter, label in step_parameters(ctx):
-            if parameter.type == "flag" and parameter.get("multiple") not in (None, "none"):
+            if parameter.type == "flag" and _multiple(parameter.get("multiple")):
                 yield self.at(ctx.path, parameter.key_span("multiple"),
                               f"{label}: a flag cannot be `multiple`")
+
+
+def _multiple(value: object) -> bool:
+    """Whether Valohai's parser reads ``multiple`` as on: empty values and
+    `none` in any case are off (its MultipleMode.cast)."""
+    return bool(value) and str(value).lower() != "none"
 
 
 RULES = (

@@ -153,12 +153,22 @@ class MalformedPlaceholder(DocumentRule):
 
     ## Example
     ```yaml
-    command: python train.py {paramters}
+    - step:
+        name: train
+        image: docker.io/library/python:3.12
+        command: python train.py {paramters}
+        parameters:
+          - {name: epochs, type: integer, default: 10}
     ```
 
     ## Use instead
     ```yaml
-    command: python train.py {parameters}
+    - step:
+        name: train
+        image: docker.io/library/python:3.12
+        command: python train.py {parameters}
+        parameters:
+          - {name: epochs, type: integer, default: 10}
     ```
     """
 
@@ -205,9 +215,9 @@ class UnusedParameter(DocumentRule):
     """
     ## What it does
     Reports a parameter that no command uses, in a step whose commands have
-    neither `{parameters}` nor `{params}`.  Off by default: code that reads
-    `/valohai/config/parameters.json` (valohai-utils does) uses parameters
-    without placeholders.
+    neither `{parameters}` nor `{params}`.  Off by default (enable it with
+    `--select VH,VH422`): code that reads `/valohai/config/parameters.json`
+    (valohai-utils does) uses parameters without placeholders.
 
     ## Why
     A parameter that never reaches the program is usually a forgotten

@@ -26,8 +26,9 @@ class PresetWithoutEnvironment(DocumentRule):
     a step or in a pipeline node's `override`.
 
     ## Why
-    A runtime configuration preset belongs to one environment; Valohai refuses
-    to create the execution without it.
+    A runtime configuration preset belongs to one environment.  Valohai's
+    validator refuses the file ("When specifying a runtime config preset,
+    you must also specify an environment"), for a node override too.
 
     ## Example
     ```yaml
@@ -119,7 +120,8 @@ class DuplicateMemberName(DocumentRule):
 
     ## Why
     Valohai keeps the last definition and silently drops the first, so its
-    type, default or description never take effect.
+    type, default or description never take effect.  Two mounts cannot
+    share one destination.
 
     ## Example
     ```yaml

@@ -37,15 +37,33 @@ class TaskUnknownParameter(DocumentRule):
 
     ## Example
     ```yaml
+    - step:
+        name: train
+        image: docker.io/library/python:3.12
+        command: python train.py {parameters}
+        parameters:
+          - {name: learning_rate, type: float, default: 0.001}
     - task:
-        name: sweep
+        name: lr-search
         step: train
         parameters:
           - {name: learning-rate, style: logspace, rules: {start: -4, end: -1, count: 4}}
     ```
 
     ## Use instead
-    Use the parameter name the step defines (`learning_rate`).
+    ```yaml
+    - step:
+        name: train
+        image: docker.io/library/python:3.12
+        command: python train.py {parameters}
+        parameters:
+          - {name: learning_rate, type: float, default: 0.001}
+    - task:
+        name: lr-search
+        step: train
+        parameters:
+          - {name: learning_rate, style: logspace, rules: {start: -4, end: -1, count: 4}}
+    ```
     """
 
     code = "VH453"
@@ -83,12 +101,34 @@ class InvalidTaskOption(DocumentRule):
 
     ## Example
     ```yaml
-    - task: {name: sweep, step: train, type: grid, parameters: []}
+    - step:
+        name: train
+        image: docker.io/library/python:3.12
+        command: python train.py {parameters}
+        parameters:
+          - {name: learning_rate, type: float, default: 0.001}
+    - task:
+        name: lr-search
+        step: train
+        type: grid
+        parameters:
+          - {name: learning_rate, style: multiple, rules: {items: [0.01, 0.001]}}
     ```
 
     ## Use instead
     ```yaml
-    - task: {name: sweep, step: train, type: grid_search, parameters: []}
+    - step:
+        name: train
+        image: docker.io/library/python:3.12
+        command: python train.py {parameters}
+        parameters:
+          - {name: learning_rate, type: float, default: 0.001}
+    - task:
+        name: lr-search
+        step: train
+        type: grid_search
+        parameters:
+          - {name: learning_rate, style: multiple, rules: {items: [0.01, 0.001]}}
     ```
     """
 
@@ -119,23 +159,42 @@ class ParameterSetsWithoutManualSearch(DocumentRule):
     Reports `parameter-sets` on a task whose type is not `manual_search`.
 
     ## Why
-    Only manual search uses parameter sets; other task types ignore them.
+    Only manual search runs the sets as written; Valohai's validator warns
+    too.  For a pipeline's task node valohai-yaml turns the sets into a list
+    of values per parameter, so another task type would search every
+    combination of those values instead.
 
     ## Example
     ```yaml
+    - step:
+        name: train
+        image: docker.io/library/python:3.12
+        command: python train.py {parameters}
+        parameters:
+          - {name: learning_rate, type: float, default: 0.001}
     - task:
-        name: sweep
+        name: lr-search
         step: train
-        parameter-sets: [{epochs: 1}, {epochs: 5}]
+        parameter-sets:
+          - {learning_rate: 0.01}
+          - {learning_rate: 0.001}
     ```
 
     ## Use instead
     ```yaml
+    - step:
+        name: train
+        image: docker.io/library/python:3.12
+        command: python train.py {parameters}
+        parameters:
+          - {name: learning_rate, type: float, default: 0.001}
     - task:
-        name: sweep
+        name: lr-search
         step: train
         type: manual_search
-        parameter-sets: [{epochs: 1}, {epochs: 5}]
+        parameter-sets:
+          - {learning_rate: 0.01}
+          - {learning_rate: 0.001}
     ```
     """
 
@@ -160,18 +219,41 @@ class BayesianOptionUnused(DocumentRule):
     `optimization-target-value` on a task whose type is not `bayesian_tpe`.
 
     ## Why
-    Only Bayesian optimisation reads them; on other task types they are
-    silently ignored.
+    Only Bayesian optimisation uses them; Valohai's validator warns about
+    them on other task types too.
 
     ## Example
     ```yaml
-    - task: {name: sweep, step: train, optimization-target-metric: loss, parameters: []}
+    - step:
+        name: train
+        image: docker.io/library/python:3.12
+        command: python train.py {parameters}
+        parameters:
+          - {name: learning_rate, type: float, default: 0.001}
+    - task:
+        name: lr-search
+        step: train
+        type: random_search
+        optimization-target-metric: loss
+        parameters:
+          - {name: learning_rate, style: logspace, rules: {start: -4, end: -1, count: 4}}
     ```
 
     ## Use instead
     ```yaml
-    - task: {name: sweep, step: train, type: bayesian_tpe, optimization-target-metric: loss,
-             parameters: []}
+    - step:
+        name: train
+        image: docker.io/library/python:3.12
+        command: python train.py {parameters}
+        parameters:
+          - {name: learning_rate, type: float, default: 0.001}
+    - task:
+        name: lr-search
+        step: train
+        type: bayesian_tpe
+        optimization-target-metric: loss
+        parameters:
+          - {name: learning_rate, style: logspace, rules: {start: -4, end: -1, count: 4}}
     ```
     """
 
