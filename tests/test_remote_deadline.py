@@ -189,3 +189,22 @@ def test_a_huge_manifest_stream_keeps_memory_flat(tmp_path: Path) -> None:
     ((_, code, message),) = findings(report)
     assert code == "VH315" and "larger than 4096 KiB; refused" in message
     assert int(peak_kib) < 100 * 1024, f"peak RSS {int(peak_kib) // 1024} MiB"
+
+
+def test_fix_with_pinned_digests_checks_twice_within_one_deadline(lab: Lab,
+                                                                  tmp_path: Path) -> None:
+    """The pin of the healthy image makes a second pass; the silent registry must
+    not get a second --timeout."""
+    silent = SilentServer()
+    try:
+        path = project(tmp_path, steps(f"{lab.token.host}/public/tool:1.0",
+                                       f"{silent.host}/team/app:1.0"))
+        started = time.monotonic()
+        status, report, _ = remote(path, "--timeout", "2", "--fix", "--pin-digests")
+        elapsed = time.monotonic() - started
+    finally:
+        silent.stop()
+    assert f"public/tool:1.0@{lab.digests['token/public/tool:1.0']}" in path.read_text()
+    ((_, code, message),) = findings(report)
+    assert status == 1 and code == "VH315" and "ran out" in message
+    assert elapsed < 3.5, elapsed

@@ -24,9 +24,10 @@ class DeadlinePassed(Exception):
 
 
 class Deadline:
-    def __init__(self, seconds: float) -> None:
+    def __init__(self, seconds: float, end: float | None = None) -> None:
+        """``seconds`` from now, or until ``end`` (time.monotonic) when given."""
         self.seconds = seconds
-        self.end = time.monotonic() + seconds
+        self.end = time.monotonic() + seconds if end is None else end
         self._callbacks: list[Callable[[], None]] = []
         self._lock = threading.Lock()
         self._fired = False

@@ -7,6 +7,7 @@ import logging
 import os
 import sys
 import threading
+import weakref
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -79,10 +80,27 @@ def _platform(options: LintOptions, config: Config) -> str | None:
     return None if text.lower() in ("any", "none") else text
 
 
+_RUNS: dict[int, tuple[weakref.ref[LintOptions], float]] = {}
+
+
+def run_deadline(options: LintOptions) -> Deadline:
+    """One deadline for every stage of a run (``--fix --pin-digests`` checks twice):
+    the first stage for these options starts the clock."""
+    for key, (ref, _) in list(_RUNS.items()):
+        if ref() is None:
+            del _RUNS[key]
+    found = _RUNS.get(id(options))
+    if found is None or found[0]() is not options:
+        deadline = Deadline(options.timeout)
+        _RUNS[id(options)] = (weakref.ref(options), deadline.end)
+        return deadline
+    return Deadline(options.timeout, end=found[1])
+
+
 class RemoteStage:
     def __init__(self, options: LintOptions) -> None:
         self.options = options
-        self.deadline = Deadline(options.timeout)
+        self.deadline = run_deadline(options)
         self.client = Client(self.deadline)
         self.cache = ResultCache(enabled=not options.no_cache)
         self._credentials: dict[Any, Credential | Exception] = {}
