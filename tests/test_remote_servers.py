@@ -204,3 +204,26 @@ def test_no_platform_found_is_platform_missing(lab: Lab, scripted: Scripted, tmp
     # the media type reported is the body's, not the Content-Type the server claimed
     assert report["images"][2]["remote"]["media_type"] == OCI_MANIFEST
     assert report["images"][0]["remote"]["media_type"] == OCI_INDEX
+
+
+@pytest.mark.parametrize(("where", "value", "expected"), [
+    ("location", "http://[::1", "redirected the manifest to an unusable URL"),
+    ("location", "ftp://127.0.0.1/x", "redirected the manifest to an unusable URL"),
+    ("location", "http://127.0.0.1:99999/x", "redirected the manifest to an unusable URL"),
+    ("realm", "http://[bad/token", "sent a Bearer challenge whose realm is not an http(s) URL"),
+    ("endpoint", "http://[bad", "the endpoint http://[bad set under registry-hosts is not a "
+                                "usable URL"),
+])
+def test_unusable_urls_are_findings(scripted: Scripted, tmp_path: Path, where: str, value: str,
+                                    expected: str) -> None:
+    if where == "location":
+        scripted.answer(r"^/v2/$", Answer(200, {}, b"{}"))
+        scripted.answer(r"/manifests/", Answer(307, {"Location": value}))
+    elif where == "realm":
+        scripted.answer(r"^/v2/$", Answer(401, {"WWW-Authenticate": f'Bearer realm="{value}"'}))
+    config = f"registry-hosts:\n  {scripted.host}:\n    endpoint: '{value}'\n" \
+        if where == "endpoint" else ""
+    path = project(tmp_path, steps(f"{scripted.host}/team/app:1.0"), config)
+    status, report, err = remote(path)
+    ((_, code, message),) = findings(report)
+    assert (status, code) == (1, "VH315") and expected in message and "Traceback" not in err

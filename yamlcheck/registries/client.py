@@ -17,7 +17,7 @@ import random
 import threading
 import time
 from typing import Any
-from urllib.parse import quote, urljoin, urlsplit
+from urllib.parse import quote, urlsplit
 
 from yamlcheck.core.settings import HostSettings
 from yamlcheck.images.providers import is_loopback
@@ -38,6 +38,7 @@ from yamlcheck.registries.trust import (
     guessed_http,
     is_private_literal,
     netloc_of,
+    resolve_url,
 )
 
 MAX_ATTEMPTS = 4
@@ -66,6 +67,8 @@ class Endpoint:
         return netloc_of(self.base)
 
     def problem(self) -> str | None:
+        if resolve_url(self.base, self.base) is None:
+            return f"the endpoint {self.base} set under registry-hosts is not a usable URL"
         if urlsplit(self.base).scheme == "http" and not self.trust.plain_http_allowed(self.netloc):
             return (f"plain http to {self.netloc} is allowed only for loopback hosts or with "
                     "insecure-http: true")
@@ -180,7 +183,11 @@ class Client:
         realm = found.params.get("realm")
         if not realm:
             raise Unreachable(f"{endpoint.netloc} sent a Bearer challenge without a realm")
-        realm = urljoin(f"{endpoint.base}/v2/", realm)
+        resolved = resolve_url(f"{endpoint.base}/v2/", realm)
+        if resolved is None:
+            raise Unreachable(f"{endpoint.netloc} sent a Bearer challenge whose realm is not "
+                              "an http(s) URL")
+        realm = resolved
         service = found.params.get("service", "")
         key = (realm, service, scope, credential.source)
         with self._key_lock(("token", *key)):
@@ -215,7 +222,8 @@ class Client:
                     "service": service, "scope": scope, "client_id": USER_AGENT}
             reply = self.transport.send("POST", realm, {}, endpoint.trust, what, data=form)
             if reply.status in REDIRECTS:  # never re-send the refresh token elsewhere
-                target = netloc_of(urljoin(realm, reply.headers.get("Location", "")))
+                target = netloc_of(resolve_url(realm, reply.headers.get("Location", ""))
+                                   or realm)
                 raise Unreachable(f"the token service {netloc} answered {reply.status}, a "
                                   f"redirect to {target}; the refresh token is not sent there")
         else:

@@ -12,7 +12,6 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, NamedTuple, Protocol
-from urllib.parse import urlsplit
 
 from yamlcheck.core.diagnostic import Diagnostic, Fix
 from yamlcheck.core.options import LintOptions
@@ -235,7 +234,7 @@ def local_trust_problem(job: Job) -> str | None:
             return (f"the ca-bundle {settings.ca_bundle} set for {job.ref.registry} under "
                     "registry-hosts does not exist")
         return None
-    if urlsplit(endpoint.base).scheme != "https":
+    if not endpoint.base.startswith("https://"):
         return None
     for name in ("REQUESTS_CA_BUNDLE", "CURL_CA_BUNDLE"):  # requests reads the first one set
         value = os.environ.get(name)

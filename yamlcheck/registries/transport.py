@@ -18,7 +18,7 @@ import socket
 import threading
 import weakref
 from typing import Any, NamedTuple
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 import requests
 import requests.adapters
@@ -28,7 +28,7 @@ from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
 from yamlcheck.registries.deadline import Deadline, DeadlinePassed
-from yamlcheck.registries.trust import HostTrust, netloc_of, origin
+from yamlcheck.registries.trust import HostTrust, netloc_of, origin, resolve_url
 
 log = logging.getLogger("yamlcheck.registries")
 USER_AGENT = "yamlcheck"
@@ -198,6 +198,8 @@ class Transport:
             if isinstance(exc, OSError) and not isinstance(exc, requests.RequestException):
                 raise Unreachable(f"cannot use the TLS settings for {netloc}: {exc}") from None
             raise Unreachable(describe(exc, url, trust)) from None
+        except ValueError:  # requests parses a redirect's Location even when not following
+            raise Unreachable(f"{netloc} redirected {what} to an unusable URL") from None
         try:
             log.info("%s %s -> %s", method, url, response.status_code)
             if method == "HEAD" or cap == 0:
@@ -253,8 +255,6 @@ class Transport:
         start = origin(url)
         for _ in range(MAX_REDIRECTS + 1):
             scheme, netloc = origin(url)
-            if scheme not in ("http", "https"):
-                raise Unreachable(f"{what}: redirected to an unsupported URL scheme {scheme!r}")
             if scheme == "http" and not trust.plain_http_allowed(netloc):
                 raise Unreachable(f"{what}: refusing plain http to {netloc} (allowed only for "
                                   "loopback hosts or with insecure-http: true)")
@@ -262,7 +262,9 @@ class Transport:
             location = reply.headers.get("Location")
             if reply.status not in REDIRECTS or not location:
                 return reply
-            target = urljoin(url, location)
+            target = resolve_url(url, location)
+            if target is None:
+                raise Unreachable(f"{netloc} redirected {what} to an unusable URL")
             if origin(target) != start:
                 headers = {k: v for k, v in headers.items() if k.lower() != "authorization"}
                 if probe_elsewhere and method == "HEAD":

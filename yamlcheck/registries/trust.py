@@ -10,7 +10,7 @@ means ``localhost`` and IP literals in 127.0.0.0/8 or ``::1``, nothing else.
 from __future__ import annotations
 
 import ipaddress
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from yamlcheck.core.settings import HostSettings
 from yamlcheck.images.providers import is_loopback
@@ -18,9 +18,27 @@ from yamlcheck.images.providers import is_loopback
 DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
+def resolve_url(base: str, ref: str) -> str | None:
+    """``ref`` (a Location or a realm) resolved against ``base``; None when it is no
+    usable http(s) URL."""
+    try:
+        url = urljoin(base, ref.strip())
+        parts = urlsplit(url)
+        _ = parts.port
+    except ValueError:
+        return None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return None
+    return url
+
+
 def netloc_of(url: str) -> str:
-    """``host[:port]`` of ``url``, lower case, without user info or the default port."""
-    parts = urlsplit(url)
+    """``host[:port]`` of ``url``, lower case, without user info or the default port
+    (``url`` itself when it cannot be parsed)."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return url
     host = (parts.hostname or "").lower()
     if ":" in host:
         host = f"[{host}]"
