@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 from helpers import run_cli
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from lab import ALICE_PASSWORD, FaultProxy, Lab, Pusher
 from lab.registry import OCI_INDEX, OCI_MANIFEST, _digest, make_image
 from lab.scripted import Answer, Scripted
@@ -227,3 +229,47 @@ def test_unusable_urls_are_findings(scripted: Scripted, tmp_path: Path, where: s
     status, report, err = remote(path)
     ((_, code, message),) = findings(report)
     assert (status, code) == (1, "VH315") and expected in message and "Traceback" not in err
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8)
+    | st.sampled_from([OCI_INDEX, OCI_MANIFEST, "linux", "amd64", "sha256:" + "a" * 64]),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(
+        st.sampled_from(["mediaType", "manifests", "config", "layers", "platform", "os",
+                         "architecture", "variant", "digest", "size", "annotations",
+                         "schemaVersion"]), inner, max_size=6),
+    max_leaves=20)
+
+
+@pytest.fixture(scope="module")
+def hostile():  # type: ignore[no-untyped-def]
+    server = Scripted()
+    yield server
+    server.stop()
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck))
+@given(manifest=_JSON, config=_JSON, platform=st.sampled_from([None, "linux/amd64"]))
+def test_any_manifest_or_config_a_server_sends_is_an_outcome(
+        hostile: Scripted, manifest: object, config: object, platform: str | None) -> None:
+    """Whatever JSON a registry serves as the manifest and the config, the check ends in
+    an outcome, never an exception."""
+    from yamlcheck.core.settings import HostSettings
+    from yamlcheck.images.reference import parse as parse_reference
+    from yamlcheck.registries.check import ImageCheck, Wanted
+    from yamlcheck.registries.client import Client, Deadline, Endpoint
+    from yamlcheck.registries.credentials import ANONYMOUS
+    from yamlcheck.registries.outcomes import STATUS_RULES
+
+    with hostile.lock:
+        hostile.routes.clear()
+    hostile.answer(r"/blobs/", Answer(200, {}, json.dumps(config).encode()))
+    hostile.serve_image("team/app", "1.0", json.dumps(manifest).encode(), [],
+                        content_type=OCI_INDEX)
+    endpoint = Endpoint(hostile.host, HostSettings())
+    deadline = Deadline(10)
+    outcome = ImageCheck(Client(deadline), endpoint, ANONYMOUS, Wanted(platform)).run(
+        parse_reference(f"{hostile.host}/team/app:1.0"))
+    deadline.close()
+    assert outcome.status == "ok" or outcome.status in STATUS_RULES
+    assert outcome.status != "ok" or platform is None or outcome.platforms
