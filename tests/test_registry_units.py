@@ -203,3 +203,18 @@ def test_the_image_key_follows_what_decides_the_outcome(monkeypatch: pytest.Monk
     monkeypatch.setenv("DOCKER_CONFIG", "/elsewhere")
     variants.append(image_key("r.example", "team/app", "1.0", "linux/amd64", entry, hosts))
     assert len({base, *variants}) == len(variants) + 1
+
+
+def test_the_last_digest_of_a_tag_outlives_the_tag_result(tmp_path: Path) -> None:
+    path = tmp_path / "results.json"
+    cache = ResultCache(True, path)
+    digest = "sha256:" + "b" * 64
+    cache.put("tag", Outcome("ok", "", digest), "", TAG_TTL)
+    cache.save()
+    data = json.loads(path.read_text())
+    data["results"]["tag"]["expires"] = time.time() - 1  # five minutes later
+    data["tags"]["junk"] = {"digest": 5, "expires": "x"}
+    path.write_text(json.dumps(data))
+    again = ResultCache(True, path)
+    assert again.get("tag") is None and again.last_digest("tag") == digest
+    assert again.last_digest("junk") is None and again.last_digest("other") is None

@@ -61,12 +61,14 @@ def image_key(registry: str, repository: str, reference: str, platform: str | No
                *source_identity(entry), repository, platform or "", reference)
 
 
-def _valid(entry: Any, now: float) -> bool:
-    if not isinstance(entry, dict):
-        return False
+def _unexpired(entry: dict[str, Any], now: float) -> bool:
     expires = entry.get("expires")
-    if not isinstance(expires, int | float) or isinstance(expires, bool) \
-            or not math.isfinite(expires) or expires <= now:
+    return isinstance(expires, int | float) and not isinstance(expires, bool) \
+        and math.isfinite(expires) and expires > now
+
+
+def _valid(entry: Any, now: float) -> bool:
+    if not isinstance(entry, dict) or not _unexpired(entry, now):
         return False
     if not all(isinstance(entry.get(name), str) for name in _TEXT_FIELDS):
         return False
@@ -84,6 +86,7 @@ class ResultCache:
         self.enabled = enabled
         self.path = path or cache_dir() / "registry-results.json"
         self.results: dict[str, dict[str, Any]] = {}
+        self.tags: dict[str, dict[str, Any]] = {}  # tag key -> the digest it last named
         self._dirty = False
         if enabled:
             self._load()
@@ -99,7 +102,10 @@ class ResultCache:
             return
         now = time.time()
         self.results = {k: v for k, v in data["results"].items() if _valid(v, now)}
-        self._dirty = len(self.results) != len(data["results"])
+        tags = data.get("tags") if isinstance(data.get("tags"), dict) else {}
+        self.tags = {k: v for k, v in tags.items() if isinstance(v, dict)
+                     and isinstance(v.get("digest"), str) and _unexpired(v, now)}
+        self._dirty = len(self.results) != len(data["results"]) or len(self.tags) != len(tags)
 
     def get(self, cache_key: str, what: str = "") -> Outcome | None:
         """The remembered outcome; ``what`` names the reference in its message."""
@@ -113,6 +119,14 @@ class ResultCache:
                        entry.get("media_type"), tuple(entry["platforms"]),
                        entry["credential_source"])
 
+    def last_digest(self, tag_key: str) -> str | None:
+        """The digest a tag named when last checked (kept a day, as digest results are)."""
+        entry = self.tags.get(tag_key) if self.enabled else None
+        if not isinstance(entry, dict) or not isinstance(entry.get("digest"), str) \
+                or not _unexpired(entry, time.time()):
+            return None
+        return str(entry["digest"])
+
     def put(self, cache_key: str, outcome: Outcome, what: str, lifetime: float) -> None:
         """Remember ``outcome`` (its message begins with ``what``)."""
         if not self.enabled or outcome.status not in _KEEP:
@@ -122,12 +136,14 @@ class ResultCache:
         entry["detail"] = message[len(what):] if message.startswith(what) else message
         entry["expires"] = time.time() + lifetime
         self.results[cache_key] = entry
+        if outcome.digest and lifetime < DIGEST_TTL:
+            self.tags[cache_key] = {"digest": outcome.digest, "expires": time.time() + DIGEST_TTL}
         self._dirty = True
 
     def save(self) -> None:
         if not self.enabled or not self._dirty:
             return
-        data = {"version": VERSION, "results": self.results}
+        data = {"version": VERSION, "results": self.results, "tags": self.tags}
         temp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)

@@ -47,11 +47,15 @@ class _Finding(Exception):
 
 class ImageCheck:
     def __init__(self, client: Client, endpoint: Endpoint, credential: Credential,
-                 wanted: Wanted, known: Callable[[str], Outcome | None] | None = None) -> None:
-        """``known``: the cached outcome for a digest, if any (a tag then costs one HEAD)."""
+                 wanted: Wanted, known: Callable[[str], Outcome | None] | None = None,
+                 head_first: bool = False) -> None:
+        """``known``: the cached outcome for a digest, if any.  ``head_first``: the tag
+        probably still names a digest ``known`` has, so a HEAD may settle the check;
+        otherwise the manifest is fetched at once (its body is needed anyway)."""
         self.client, self.endpoint, self.credential = client, endpoint, credential
         self.wanted = wanted
         self.known = known or (lambda digest: None)
+        self.head_first = head_first
         self.headers: dict[str, str] = {}
         self.what = ""
 
@@ -85,9 +89,11 @@ class ImageCheck:
         if value:
             self.headers["Authorization"] = value
         url = self._url(ref, "manifests", ref.reference)
-        reply = self.client.request("HEAD", url, self.endpoint, self.headers, "the manifest",
-                                    "manifest HEAD", cap=0)
-        if reply.status in (405, 501):
+        reply = None
+        if self.head_first:
+            reply = self.client.request("HEAD", url, self.endpoint, self.headers,
+                                        "the manifest", "manifest HEAD", cap=0)
+        if reply is None or reply.status in (405, 501):
             reply = self._get(url, "the manifest", "manifest GET")
         status = reply.status
         if status == 200:
@@ -120,7 +126,8 @@ class ImageCheck:
                             f"{self.credential.source}")
 
     def _missing(self, ref: Reference) -> Outcome:
-        """Tell a missing tag from a missing repository (HEAD has no body)."""
+        """Tell a missing tag from a missing repository (a registry answers
+        MANIFEST_UNKNOWN for both)."""
         reply = self._get(self._url(ref, "tags", "list?n=200"), "the tag list", "tags")
         body = reply.json()
         if reply.status == 200 and isinstance(body, dict):

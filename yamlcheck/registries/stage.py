@@ -151,7 +151,10 @@ class RemoteStage:
             remembered.extend([found] if found else [])
             return found
 
-        outcome = ImageCheck(self.client, job.endpoint(), credential, wanted, known).run(job.ref)
+        last = None if job.ref.digest else self.cache.last_digest(job.cache_key())
+        head_first = last is not None and self.cache.get(job.cache_key(last)) is not None
+        outcome = ImageCheck(self.client, job.endpoint(), credential, wanted, known,
+                             head_first).run(job.ref)
         by_digest = job.ref.digest is not None
         self.cache.put(job.cache_key(), outcome, what, DIGEST_TTL if by_digest else TAG_TTL)
         if not by_digest and outcome.digest and not remembered:  # a day from the check, not
