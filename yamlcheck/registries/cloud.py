@@ -189,7 +189,9 @@ def gcp(entry: RegistryEntry, base: Path | None, deadline: Deadline) -> Credenti
             creds = service_account.Credentials.from_service_account_info(info, scopes=[GCP_SCOPE])
         else:
             creds, _ = google.auth.default(scopes=[GCP_SCOPE])
-        creds.refresh(BoundedRequest(tracked_session(deadline)))
+        session = tracked_session(deadline)
+        session.trust_env = True  # proxies and CA bundle variables, as google-auth reads them
+        creds.refresh(BoundedRequest(session))
         return creds
 
     try:
