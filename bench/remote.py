@@ -47,6 +47,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--images", type=int, default=100)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--jobs", type=int, default=None,
+                        help="yamlcheck's --jobs (default: its own default)")
     args = parser.parse_args(argv)
     if not shutil.which("skopeo"):
         print("skopeo is missing: run scripts/install-system-deps.sh", file=sys.stderr)
@@ -79,7 +81,7 @@ def main(argv: list[str] | None = None) -> int:
                "XDG_CACHE_HOME": str(work / "cache")}
         env.pop("GITHUB_ACTIONS", None)
         lint = [yamlcheck_bin(), "lint", "--remote", "--format", "json",
-                str(project / "valohai.yaml")]
+                *(["--jobs", str(args.jobs)] if args.jobs else []), str(project / "valohai.yaml")]
         skopeo = [["skopeo", "inspect", "--tls-verify=false", "--creds",
                    f"alice:{ALICE_PASSWORD}", f"docker://{registry.host}/{repo}:{tag}"]
                   for repo, tag in images]
