@@ -125,9 +125,10 @@ class RegistryRateLimited(Rule):
     not finish.
 
     ## Why
-    Docker Hub limits anonymous and free pulls.  yamlcheck checks with HEAD
-    requests, which Docker Hub does not count, and caches results, but other
-    jobs on the same address may have used the quota.
+    Docker Hub limits anonymous and free pulls.  yamlcheck fetches each
+    manifest once per check (one pull, as `docker pull` counts it), and with
+    a cached result only sends a HEAD, which Docker Hub does not count; but
+    other jobs on the same address may have used the quota.
 
     ## Example
     ```yaml
