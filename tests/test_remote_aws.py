@@ -133,6 +133,19 @@ def test_access_denied_is_a_rejection(monkeypatch: pytest.MonkeyPatch) -> None:
         ecr(RegistryEntry(f"{ECR_HOST}/*", "aws-ecr", Options()), ECR_HOST, Deadline(10))
 
 
+def ecr_project(folder: Path, monkeypatch: pytest.MonkeyPatch, registry_url: str,
+                api: str | None, *tags: str) -> Path:
+    """Key variables for boto3, the ECR API at ``api`` (None: AWS's, that moto mocks),
+    and a project whose ECR images are served by the registry at ``registry_url``."""
+    if api is not None:
+        monkeypatch.setenv("AWS_ENDPOINT_URL_ECR", api)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    config = (f'registries:\n  - match: "{ECR_HOST}/*"\n    type: aws-ecr\n'
+              f"registry-hosts:\n  {ECR_HOST}:\n    endpoint: {registry_url}\n")
+    return project(folder, steps(*(f"{ECR_HOST}/team/app:{tag}" for tag in tags)), config)
+
+
 ECR_ERROR = {"Content-Type": "application/x-amz-json-1.1"}
 
 
@@ -154,13 +167,7 @@ def test_ecr_api_faults(lab: Lab, no_aws_environment: Path, monkeypatch: pytest.
 
     server = Scripted()
     server.answer(r"^/", answer)
-    monkeypatch.setenv("AWS_ENDPOINT_URL_ECR", server.url)
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    config = (f'registries:\n  - match: "{ECR_HOST}/*"\n    type: aws-ecr\n'
-              f"registry-hosts:\n  {ECR_HOST}:\n    endpoint: {lab.basic.url}\n")
-    path = project(no_aws_environment, steps(f"{ECR_HOST}/team/app:1.0",
-                                             f"{ECR_HOST}/team/app:1.1"), config)
+    path = ecr_project(no_aws_environment, monkeypatch, lab.basic.url, server.url, "1.0", "1.1")
     try:
         with mock_aws():
             status, report, err = remote(path)
@@ -176,12 +183,8 @@ def test_ecr_api_refusing_connections(lab: Lab, no_aws_environment: Path,
                                       monkeypatch: pytest.MonkeyPatch) -> None:
     from lab import free_port
 
-    monkeypatch.setenv("AWS_ENDPOINT_URL_ECR", f"http://127.0.0.1:{free_port()}")
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    config = (f'registries:\n  - match: "{ECR_HOST}/*"\n    type: aws-ecr\n'
-              f"registry-hosts:\n  {ECR_HOST}:\n    endpoint: {lab.basic.url}\n")
-    path = project(no_aws_environment, steps(f"{ECR_HOST}/team/app:1.0"), config)
+    path = ecr_project(no_aws_environment, monkeypatch, lab.basic.url,
+                       f"http://127.0.0.1:{free_port()}", "1.0")
     _, report, _ = remote(path)
     ((_, code, message),) = findings(report)
     assert code == "VH315" and "did not answer (EndpointConnectionError)" in message
@@ -194,13 +197,9 @@ def test_ecr_policy_without_layer_download_is_vh318(lab: Lab, no_aws_environment
     from lab import FaultProxy
     from moto import mock_aws
 
-    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
-    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
     proxy = FaultProxy(lab.basic.url)
     proxy.inject(r"/blobs/", 403, times=None)
-    config = (f'registries:\n  - match: "{ECR_HOST}/*"\n    type: aws-ecr\n'
-              f"registry-hosts:\n  {ECR_HOST}:\n    endpoint: {proxy.url}\n")
-    path = project(no_aws_environment, steps(f"{ECR_HOST}/team/app:1.0"), config)
+    path = ecr_project(no_aws_environment, monkeypatch, proxy.url, None, "1.0")
     try:
         with mock_aws():
             status, report, _ = remote(path)
@@ -212,3 +211,13 @@ def test_ecr_policy_without_layer_download_is_vh318(lab: Lab, no_aws_environment
     assert "aws-ecr token from boto3's default chain" in message
     assert report["images"][0]["remote"]["status"] == "layer-pull-denied"
     assert report["images"][0]["remote"]["digest"] == lab.digests[f"{lab.basic.host}/team/app:1.0"]
+
+
+def test_an_unusable_ecr_endpoint_variable_is_vh317(lab: Lab, no_aws_environment: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    path = ecr_project(no_aws_environment, monkeypatch, lab.basic.url, "http://[not-a-host",
+                       "1.0")
+    status, report, err = remote(path)
+    ((_, code, message),) = findings(report)
+    assert (status, code) == (1, "VH317") and "could not get an ECR token" in message
+    assert "Traceback" not in err

@@ -207,4 +207,4 @@ def test_fix_with_pinned_digests_checks_twice_within_one_deadline(lab: Lab,
     assert f"public/tool:1.0@{lab.digests['token/public/tool:1.0']}" in path.read_text()
     ((_, code, message),) = findings(report)
     assert status == 1 and code == "VH315" and "ran out" in message
-    assert elapsed < 3.5, elapsed
+    assert elapsed < 3.8, elapsed  # a second --timeout would make it 4 s or more

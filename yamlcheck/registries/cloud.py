@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import json
+import os
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -29,6 +31,7 @@ from yamlcheck.registries.credentials import (
     env_value,
 )
 from yamlcheck.registries.deadline import Deadline, DeadlinePassed
+from yamlcheck.registries.trust import netloc_of
 
 GCP_SCOPE = "https://www.googleapis.com/auth/cloud-platform"
 THROTTLED = frozenset(("ThrottlingException", "TooManyRequestsException",
@@ -125,8 +128,8 @@ def ecr(entry: RegistryEntry, registry: str, deadline: Deadline) -> Credential:
     except (exc_.EndpointConnectionError, exc_.ConnectTimeoutError, exc_.ReadTimeoutError,
             exc_.ConnectionClosedError) as exc:
         raise CredentialUnreachable(f"{api} did not answer ({type(exc).__name__})") from None
-    except exc_.BotoCoreError as exc:
-        raise CredentialError(f"could not get an ECR token ({how}): {exc}") from None
+    except (exc_.BotoCoreError, ValueError) as exc:  # ValueError: e.g. a bad endpoint URL
+        raise CredentialError(f"could not get an ECR token ({how}): {_short(exc)}") from None
     try:
         token = base64.b64decode(str(data["authorizationToken"]), validate=True).decode()
     except (KeyError, TypeError, ValueError, binascii.Error):
@@ -147,12 +150,14 @@ def gcp(entry: RegistryEntry, base: Path | None, deadline: Deadline) -> Credenti
     except ImportError:
         raise CredentialError("google-auth is not installed; pip install 'yamlcheck[gcp]'") \
             from None
+    import requests.utils
+
     from yamlcheck.registries.transport import tracked_session
 
     class BoundedRequest(google.auth.transport.requests.Request):  # type: ignore[misc]
         def __call__(self, url: str, method: str = "GET", body: Any = None, headers: Any = None,
                      timeout: Any = None, **kwargs: Any) -> Any:
-            left = deadline.check(f"Google's token endpoint {urlsplit(url).netloc}")
+            left = deadline.check(f"Google's token endpoint {netloc_of(url)}")
             return super().__call__(url, method, body, headers, timeout=min(left, 30.0), **kwargs)
 
     options = entry.options
@@ -180,8 +185,10 @@ def gcp(entry: RegistryEntry, base: Path | None, deadline: Deadline) -> Credenti
         info = None
     if info is not None and not isinstance(info, dict):
         raise CredentialError(f"{how} holds JSON that is not a service-account object")
+    token_uri = "https://oauth2.googleapis.com/token"
     if isinstance(info, dict) and isinstance(info.get("token_uri"), str):
-        token_host = f"Google's token endpoint {urlsplit(info['token_uri']).netloc}"
+        token_uri = info["token_uri"]
+        token_host = f"Google's token endpoint {netloc_of(token_uri)}"
     errors = google.auth.exceptions
 
     def call() -> Any:
@@ -189,8 +196,11 @@ def gcp(entry: RegistryEntry, base: Path | None, deadline: Deadline) -> Credenti
             creds = service_account.Credentials.from_service_account_info(info, scopes=[GCP_SCOPE])
         else:
             creds, _ = google.auth.default(scopes=[GCP_SCOPE])
-        session = tracked_session(deadline)
-        session.trust_env = True  # proxies and CA bundle variables, as google-auth reads them
+        session = tracked_session(deadline)  # proxy and CA variables, never ~/.netrc
+        session.verify = os.environ.get("REQUESTS_CA_BUNDLE") \
+            or os.environ.get("CURL_CA_BUNDLE") or True
+        with contextlib.suppress(ValueError):  # a malformed token_uri fails below, in its turn
+            session.proxies.update(requests.utils.get_environ_proxies(token_uri))
         creds.refresh(BoundedRequest(session))
         return creds
 
