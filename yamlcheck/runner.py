@@ -176,6 +176,7 @@ class Runner:
 def run(options: LintOptions, stdout: IO[str], stderr: IO[str],
         stdin: IO[bytes] | None = None) -> int:
     """The whole ``lint`` command; returns the exit status."""
+    name = choose_format(options.output_format)
     try:
         runner = Runner(options, stdin)
         with _no_cyclic_gc():
@@ -186,23 +187,35 @@ def run(options: LintOptions, stdout: IO[str], stderr: IO[str],
     except UsageError as exc:
         for line in exc.lines:
             print(line, file=stderr)
+        if name == "sarif":
+            # A valid log all the same, the error as a tool execution
+            # notification: an upload step that follows shows it.
+            from yamlcheck.report.sarif import dumps, sarif_log
+
+            write_report(dumps(sarif_log(Report([]), errors=exc.lines)), options, stdout, stderr)
         return 2
-    name = choose_format(options.output_format)
     report_stream = stderr if fixed_stdin else stdout
     color = use_color(options.color, report_stream, bool(options.output))
     with _no_cyclic_gc():
         text = get_reporter(name)(color=color, verbose=options.verbose > 0).render(report)
     for document in fixed_stdin.values():
         stdout.write(document)
-    if options.output:
-        from yamlcheck.core.atomic import write_atomically
-
-        try:
-            write_atomically(options.output, text.encode("utf-8"))
-        except OSError as exc:
-            print(f"yamlcheck: cannot write the report to {options.output}: {exc.strerror}",
-                  file=stderr)
-            return 2
-    else:
-        report_stream.write(text)
+    if not write_report(text, options, report_stream, stderr):
+        return 2
     return 1 if report.failed else 0
+
+
+def write_report(text: str, options: LintOptions, stream: IO[str], stderr: IO[str]) -> bool:
+    """To --output (atomically) or to ``stream``; False when it cannot be written."""
+    if not options.output:
+        stream.write(text)
+        return True
+    from yamlcheck.core.atomic import write_atomically
+
+    try:
+        write_atomically(options.output, text.encode("utf-8"))
+    except OSError as exc:
+        print(f"yamlcheck: cannot write the report to {options.output}: {exc.strerror}",
+              file=stderr)
+        return False
+    return True
