@@ -329,3 +329,34 @@ def test_root_help_lists_one_example_per_line(rich: bool) -> None:
     assert len(examples) == 3, result.stdout
     assert sum("yamlcheck" in line for line in examples) == 3  # never two on one line
     assert "**" not in result.stdout and "* `" not in result.stdout
+
+
+def test_folder_discovery_skips_github_workflows(project: Path) -> None:
+    workflows = project / ".github" / "workflows"
+    workflows.mkdir(parents=True)
+    write(workflows, "on: push\njobs: {}\n", "valohai-deploy.yml")
+    write(project, BAD, "Valohai-Dev.YAML")
+    status, out, _ = run_cli("lint", str(project), "--format", "json")
+    assert status == 1
+    assert json.loads(out)["files"] == [str(project / "Valohai-Dev.YAML")]
+    # Named on its own, a file is linted wherever it is.
+    status, out, _ = run_cli("lint", str(workflows / "valohai-deploy.yml"), "--format", "concise")
+    assert status == 1 and "VH003" in out
+
+
+@pytest.mark.parametrize(("config", "text", "linted"), [
+    ("pyproject.toml", '[tool.yamlcheck]\nplatform = "linux/amd64"\n', ["valohai.yaml"]),
+    ("pyproject.toml", '[project]\nname = "x"\n', []),  # no table: not a config file
+    (".yamlcheck.yaml", "platform: linux/amd64\n", ["valohai.yaml"]),
+])
+def test_a_config_file_stands_for_the_files_it_governs(project: Path, config: str, text: str,
+                                                      linted: list[str]) -> None:
+    write(project, text, config)
+    write(project, BAD)
+    sub = project / "svc"
+    sub.mkdir()
+    write(sub, "rules: {ignore: [VH1]}\n", ".yamlcheck.yaml")  # governs svc/ itself
+    write(sub, BAD)
+    status, out, _ = run_cli("lint", config, "--format", "json", cwd=project)
+    assert json.loads(out)["files"] == linted
+    assert status == (1 if linted else 0)

@@ -14,7 +14,13 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
-from yamlcheck.config.loader import ConfigError, config_for_folder, load_config
+from yamlcheck.config.loader import (
+    ConfigError,
+    config_for_folder,
+    discover,
+    has_tool_table,
+    load_config,
+)
 from yamlcheck.core.diagnostic import Severity
 from yamlcheck.core.options import LintOptions
 from yamlcheck.core.settings import Config
@@ -113,11 +119,7 @@ class Runner:
             targets = resolve(self.options.paths, self.options.stdin_filename, configs)
         except TargetError as exc:
             raise UsageError(f"yamlcheck: {exc}") from None
-        for config in configs:
-            try:
-                load_config(config)
-            except ConfigError as exc:
-                raise UsageError(*exc.lines) from None
+        targets = self._check_configs(configs, targets)
         sources: list[Source] = []
         for target in targets:
             if target.stdin:
@@ -125,6 +127,30 @@ class Runner:
             sources.append(Source(target.path, self.read(target), self.config_for(target)))
         results = lint_sources(sources, self.options)
         return Report(results, fail_on=self.fail_on(), remote=self.options.remote)
+
+    def _check_configs(self, configs: list[Path], targets: list[Target]) -> list[Target]:
+        """Validate the config files given as paths, and keep the files they
+        brought in only where they govern them (no nearer config file).  A
+        pyproject.toml without [tool.yamlcheck] is no config: nothing of it."""
+        governing: set[str] = set()
+        for config in configs:
+            if config.name == "pyproject.toml" and not has_tool_table(config):
+                continue
+            try:
+                load_config(config)
+            except ConfigError as exc:
+                raise UsageError(*exc.lines) from None
+            governing.add(str(config))
+        kept = []
+        for target in targets:
+            if target.config is not None:
+                if target.config not in governing:
+                    continue
+                found = discover(Path(target.path).parent)
+                if found is None or not found.samefile(target.config):
+                    continue
+            kept.append(target)
+        return kept
 
     def fail_on(self) -> Severity | None:
         level = self.options.fail_on.lower()

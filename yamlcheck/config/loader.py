@@ -54,7 +54,7 @@ def _tomllib() -> Any:
     return tomllib
 
 
-def _has_tool_table(path: Path) -> bool:
+def has_tool_table(path: Path) -> bool:
     """Whether a pyproject.toml configures yamlcheck.  One that mentions
     ``tool.yamlcheck`` but is not valid TOML counts, so that its error is
     reported instead of the configuration being skipped."""
@@ -81,7 +81,7 @@ def discover(start: Path) -> Path | None:
             if candidate.is_file():
                 return candidate
         pyproject = folder / "pyproject.toml"
-        if pyproject.is_file() and _has_tool_table(pyproject):
+        if pyproject.is_file() and has_tool_table(pyproject):
             return pyproject
         if (folder / ".git").exists() or folder.parent == folder:
             return None
