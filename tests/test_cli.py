@@ -272,7 +272,7 @@ def test_unknown_codes_on_the_command_line_exit_2(project: Path, args: list[str]
     (["--format", "xml"], "'xml' is not one of 'text', 'concise', 'json', 'sarif', 'github', 'gitlab'"),
     (["--color", "rainbow"], "'rainbow' is not one of 'auto', 'always', 'never'"),
     (["--jobs", "0"], "0 is not in the range 1<=x<=64"),
-    (["--jobs", "many"], "'many' is not a valid integer"),
+    (["--jobs", "many"], "'many' is not a valid int"),
     (["--timeout", "0.5"], "0.5 is not in the range x>=1.0"),
 ])
 def test_bad_values_name_what_is_allowed(project: Path, args: list[str], words: str) -> None:

@@ -36,15 +36,16 @@ app = typer.Typer(
     ),
 )
 
-# Choices, shown in the help and checked (case-insensitively) by the parser.
-OutputFormat = Enum("OutputFormat", {name: name for name in FORMATS}, type=str)  # type: ignore[misc]
-FailOn = Enum("FailOn", {name: name for name in ("error", "warning", "info", "never")},
-              type=str)  # type: ignore[misc]
-ColorMode = Enum("ColorMode", {name: name for name in ("auto", "always", "never")},
-                 type=str)  # type: ignore[misc]
-RulesFormat = Enum("RulesFormat", {"text": "text", "json": "json"}, type=str)  # type: ignore[misc]
-SchemaName = Enum("SchemaName", {"valohai": "valohai", "config": "config"},
-                  type=str)  # type: ignore[misc]
+def _choices(name: str, *values: str) -> type[Enum]:
+    """Choices: listed in the help and checked, in any case, by the parser."""
+    return Enum(name, {value: value for value in values}, type=str)  # type: ignore[return-value]
+
+
+OutputFormat = _choices("OutputFormat", *FORMATS)
+FailOn = _choices("FailOn", "error", "warning", "info", "never")
+ColorMode = _choices("ColorMode", "auto", "always", "never")
+RulesFormat = _choices("RulesFormat", "text", "json")
+SchemaName = _choices("SchemaName", "valohai", "config")
 
 
 def _one_of(choices: type[Enum]) -> str:

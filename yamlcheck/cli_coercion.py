@@ -1,9 +1,9 @@
 """Plain coercion of command-line values, so that start-up stays fast.
 
 Typer 0.29 and later coerce every value that is not a flag through a pydantic
-``TypeAdapter`` built when the parameter is first processed: importing
-pydantic and building the adapters costs about 70 ms per run, more than
-linting a typical file.  yamlcheck's parameters are plain types (text, whole
+``TypeAdapter`` built when the parameter is first processed, even when the
+value is the default: importing pydantic and building the adapters costs
+70-100 ms per run, more than linting a typical file.  yamlcheck's parameters are plain types (text, whole
 and decimal numbers with a range, lists of text, choices), so the command
 class below gives each of them a small coercer of its own and leaves anything
 else to Typer.  Typer versions that coerce through click's types need nothing
@@ -131,18 +131,16 @@ def use_plain_coercion(params: list[Any]) -> None:
                 param._runtime_param = coercion
 
 
-class PlainCommand(TyperCommand):
+class _PlainParameters:
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        use_plain_coercion(self.get_params(ctx))  # type: ignore[attr-defined]  # help option too
+        return super().parse_args(ctx, args)  # type: ignore[misc, no-any-return]
+
+
+class PlainCommand(_PlainParameters, TyperCommand):
     """A Typer command whose plain parameters skip pydantic."""
 
-    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
-        use_plain_coercion(self.get_params(ctx))  # the help option too
-        return super().parse_args(ctx, args)
 
-
-class PlainGroup(TyperGroup):
-    """The root command (--version, the completion options Typer adds after
-    building it): the same for its parameters."""
-
-    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
-        use_plain_coercion(self.get_params(ctx))  # the help option too
-        return super().parse_args(ctx, args)
+class PlainGroup(_PlainParameters, TyperGroup):
+    """The root command: the same for its parameters (--version, and the
+    completion options Typer adds after building it)."""
