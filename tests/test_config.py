@@ -21,6 +21,7 @@ STEP = """\
 
 def repo(tmp_path: Path) -> Path:
     (tmp_path / ".git").mkdir(parents=True)
+    (tmp_path / "train.py").write_text("print('training')\n")  # what STEP runs
     return tmp_path
 
 

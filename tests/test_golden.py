@@ -5,6 +5,12 @@ folder's own rule enabled, one per line: ``line:col-end_line:end_col CODE messag
 with ``bad`` must produce its folder's code; one starting with ``good`` must
 not.  Regenerate with ``YAMLCHECK_UPDATE_GOLDEN=1 pytest tests/test_golden.py``
 and review the diff.
+
+The repository checks (VH5xx) run only in their own folders.  A fixture
+with a ``<case>.repo`` beside it (the project's files and their state in git,
+see repository_support.py) is linted as the valohai.yaml of a real git
+repository made from that list in a temporary folder; the others are linted
+in place.
 """
 
 from __future__ import annotations
@@ -13,6 +19,7 @@ import os
 from pathlib import Path
 
 import pytest
+from repository_support import make_project, read_manifest
 
 from yamlcheck.engine.catalog import all_rules
 from yamlcheck.runner import LintOptions, Runner
@@ -20,11 +27,17 @@ from yamlcheck.runner import LintOptions, Runner
 GOLDEN = Path(__file__).parent / "golden"
 FIXTURES = sorted(p for p in GOLDEN.glob("*/*.yaml") if not p.name.startswith("."))
 REMOTE_ONLY = ("VH31",)  # tested against a real registry in tests/remote
+REPOSITORY = "VH5"
 
 
-def render(path: Path) -> str:
+def render(path: Path, scratch: Path) -> str:
     # Every rule that is on by default, plus the folder's own rule.
-    options = LintOptions(paths=[str(path)], select=["VH", path.parent.name])
+    code = path.parent.name
+    manifest = path.with_suffix(".repo")
+    if manifest.exists():
+        path = make_project(scratch / "project", path.read_text(), read_manifest(manifest))
+    options = LintOptions(paths=[str(path)], select=["VH", code],
+                          no_repo=not code.startswith(REPOSITORY))
     report = Runner(options).lint()
     lines = [f"{d.line}:{d.column}-{d.end_line}:{d.end_column} {d.code} {d.message}"
              for d in report.diagnostics]
@@ -32,9 +45,9 @@ def render(path: Path) -> str:
 
 
 @pytest.mark.parametrize("fixture", FIXTURES, ids=lambda p: f"{p.parent.name}/{p.stem}")
-def test_golden(fixture: Path) -> None:
+def test_golden(fixture: Path, tmp_path: Path) -> None:
     expected_file = fixture.with_suffix(".out")
-    actual = render(fixture)
+    actual = render(fixture, tmp_path)
     if os.environ.get("YAMLCHECK_UPDATE_GOLDEN"):
         expected_file.write_text(actual)
     assert expected_file.exists(), f"missing {expected_file.name}; run with YAMLCHECK_UPDATE_GOLDEN=1"

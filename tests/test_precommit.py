@@ -77,6 +77,7 @@ def test_pre_commit_try_repo_fails_on_bad_and_passes_on_good(hook_repo: Path,
     (project / "valohai.yaml").write_text(
         "- step:\n    name: train\n    image: python:3.9\n    command: python train.py\n")
     (project / "README.md").write_text("not linted\n")
+    (project / "train.py").write_text("print('training')\n")
     _git(project, "add", "-A")
     bad = _try_repo(hook_repo, project, home)
     assert bad.returncode == 1, bad.stdout + bad.stderr

@@ -75,6 +75,8 @@ def lint(
         help="Config file; default: the nearest .yamlcheck.yaml up to the repository root.")] = None,
     remote: Annotated[bool, typer.Option(
         "--remote", help="Fetch each distinct image's manifest with Valohai's credentials.")] = False,
+    no_repo: Annotated[bool, typer.Option(
+        "--no-repo", help="Skip the repository checks (VH5xx); they need no network.")] = False,
     platform: Annotated[str | None, typer.Option(
         help="Platform each image must provide (default linux/amd64).", metavar="OS/ARCH")] = None,
     output_format: Annotated[str | None, typer.Option(
@@ -124,6 +126,7 @@ def lint(
         raise typer.BadParameter("--pin-digests needs --remote and --fix", param_hint="--pin-digests")
     options = LintOptions(
         paths=list(paths or []), config=config, stdin_filename=stdin_filename, remote=remote,
+        no_repo=no_repo,
         platform=platform, output_format=output_format, output=output, select=_codes(select),
         ignore=_codes(ignore) or [], fail_on=fail_on, fix=fix, pin_digests=pin_digests,
         jobs=jobs, timeout=timeout, no_cache=no_cache, color=color, verbose=verbose,

@@ -14,6 +14,7 @@ from yamlcheck.engine import suppressions
 from yamlcheck.images import registry_rules
 from yamlcheck.images import rules as image_rules
 from yamlcheck.registries import outcomes as registry_outcomes
+from yamlcheck.repository import rules as repository_rules
 from yamlcheck.rules import (
     endpoints,
     items,
@@ -46,6 +47,7 @@ RULE_SETS: tuple[tuple[type[Rule], ...], ...] = (
     sockets.RULES,
     tasks.RULES,
     endpoints.RULES,
+    repository_rules.RULES,  # VH501-VH504: the files commands need, from the repository
 )
 
 
