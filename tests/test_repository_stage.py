@@ -85,8 +85,9 @@ def test_node_overrides_and_endpoints(tmp_path: Path) -> None:
 
 
 def test_no_repo_turns_off_every_vh5_check(tmp_path: Path) -> None:
-    path = make_project(tmp_path, BLOCK, [])
-    assert sorted({d.code for d in lint_file(path)}) == ["VH501"]
+    text = BLOCK + "    inputs:\n      - {name: data, default: data.csv}\n"
+    path = make_project(tmp_path, text, [])
+    assert sorted({d.code for d in lint_file(path)}) == ["VH501", "VH505"]
     assert lint_file(path, no_repo=True) == []
     status, out, _ = run_cli("lint", "--no-repo", "--format", "concise", str(path))
     assert status == 0 and "VH5" not in out

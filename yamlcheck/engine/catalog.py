@@ -17,6 +17,7 @@ from yamlcheck.registries import outcomes as registry_outcomes
 from yamlcheck.repository import rules as repository_rules
 from yamlcheck.rules import (
     endpoints,
+    inputs,
     items,
     overrides,
     parameters,
@@ -48,6 +49,7 @@ RULE_SETS: tuple[tuple[type[Rule], ...], ...] = (
     tasks.RULES,
     endpoints.RULES,
     repository_rules.RULES,  # VH501-VH504: the files commands need, from the repository
+    inputs.RULES,  # VH505: input URIs (reads the document; off with --no-repo too)
 )
 
 
