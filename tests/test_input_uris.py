@@ -27,8 +27,8 @@ ERRORS = [
     ("./train.csv", "local path"), ("C:\\data\\train.csv", "local path"),
     ("datum://", "names no id or alias"), ("s3:/bucket/key", "two slashes"),
     ("s3:///key", "names no bucket"), ("gs:///key", "names no bucket"),
-    ("azure:///container/blob", "names no account"), ("gcs://bucket/key", "did you mean 'gs'"),
-    ("file:///tmp/x.csv", "a file on your machine"), ("ftp://host/x", "scheme 'ftp'"),
+    ("azure:///container/blob", "names no account"),
+    ("file:///tmp/x.csv", "a file on your machine"),
     ("https:///x.csv", "has no host"), ("http://", "has no host"),
     ("dataset:///v1", "names no name"),
 ]
@@ -36,7 +36,8 @@ WARNINGS = [
     ("s3://bucket", "names no key"), ("azure://account/container", "names no blob"),
     ("dataset://images", "names no version"), ("model://churn", "names no version"),
     ("https://example.com/*.csv", "wildcard"), ("datum://abc*", "wildcard"),
-    ("S3://bucket/key", "not documented"),
+    ("S3://bucket/key", "not documented"), ("gcs://bucket/key", "did you mean 'gs'"),
+    ("ftp://host/x", "scheme 'ftp'"), ("oci://bucket/x", "OVH and Oracle"),
 ]
 
 

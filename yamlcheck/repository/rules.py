@@ -132,8 +132,11 @@ class EndpointFileMissing(Rule):
     Reports an endpoint whose `wsgi` module, or a file its `server-command`
     runs (`python serve.py`, `uvicorn predict:app`, `gunicorn app:app`),
     does not exist in the project folder, or exists but is not shipped (as
-    for VH502).  A module whose top-level package is not in the project at
-    all is reported as a warning: it is fine if the image installs it.
+    for VH502), and a `wsgi` value that is not `module` or
+    `module:callable`.  A missing `wsgi` module is a warning (Valohai does
+    not document the folder it imports it from), and so is a server module
+    whose top-level package is not in the project at all (the image may
+    install it).
 
     An endpoint's `files` are not checked: Valohai places them (the model,
     for example) when the deployment version is created, at `path` beside

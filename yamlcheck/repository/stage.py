@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import posixpath
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import NamedTuple, Protocol
@@ -23,6 +24,9 @@ from yamlcheck.repository.rules import (
 from yamlcheck.repository.shipping import Shipping
 from yamlcheck.rules.context import LintContext
 from yamlcheck.rules.spans import inner_span
+
+# Gunicorn's application spec: a module, and optionally a callable (or a call).
+WSGI = re.compile(rf"{MODULE_NAME.pattern}(?::[A-Za-z_][\w.]*(?:\(.*\))?)?")
 
 
 class LintedFile(Protocol):
@@ -65,6 +69,13 @@ def check_repository(results: list[LintedFile]) -> None:
 def _check(ctx: LintContext, project: Path, shipping: Shipping) -> Iterator[Diagnostic]:
     for need in needs(ctx):
         yield from _judge(ctx.path, need, project, shipping)
+    for endpoint in ctx.doc.endpoints:
+        wsgi = endpoint.str("wsgi")
+        if wsgi is not None and not WSGI.fullmatch(wsgi.strip()):
+            yield EndpointFileMissing.at(
+                ctx.path, endpoint.value_span("wsgi"),
+                f"endpoint {endpoint.name!r}: wsgi {wsgi!r} names no module: write `module` or "
+                "`module:callable` (e.g. `package.app:application`)")
 
 
 # -- what the document needs ------------------------------------------------------
@@ -83,7 +94,7 @@ def needs(ctx: LintContext) -> Iterator[Need]:
         yield from _script_needs(ctx, endpoint.strings("server-command"), owner, True)
         wsgi = endpoint.str("wsgi")
         module = wsgi.partition(":")[0].strip() if wsgi else ""
-        if module and MODULE_NAME.fullmatch(module):
+        if module and wsgi is not None and WSGI.fullmatch(wsgi.strip()):
             reference = Reference(module, module.replace(".", "/"), 0, len(module), APP,
                                   "wsgi", "")
             span = inner_span(ctx.text, endpoint.value_span("wsgi"), module)
@@ -125,7 +136,13 @@ def _judge(path: str, need: Need, project: Path, shipping: Shipping) -> Iterator
     else:
         found, in_project = _module_file(project, reference)
         if found is None:
-            if in_project:
+            if in_project and reference.what == "wsgi":  # where Valohai imports it from is
+                # not documented: the project folder is the natural reading, not a certainty
+                diagnostic = missing_rule.at(path, need.span, _missing(need, project) +
+                                             "; Valohai does not document the folder it imports "
+                                             "the wsgi module from, the project folder is assumed")
+                yield diagnostic.with_severity(Severity.WARNING)
+            elif in_project:
                 yield missing_rule.at(path, need.span, _missing(need, project))
             elif reference.kind == APP:
                 diagnostic = missing_rule.at(path, need.span, _not_in_project(need, project))

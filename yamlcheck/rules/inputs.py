@@ -57,11 +57,13 @@ def uri_problem(value: str) -> Problem | None:
     if "{" in scheme:
         return None
     lower = scheme.lower()
-    if lower not in SCHEMES:
-        hint = " (a file on your machine, which Valohai cannot read)" if lower == "file" else \
-            did_you_mean(lower, SCHEMES)
-        return Problem(Severity.ERROR, f"has the scheme {scheme!r}{hint}; Valohai fetches "
-                                       f"{_EXPECTED}")
+    if lower == "file":
+        return Problem(Severity.ERROR, "is a file on your machine, which Valohai cannot fetch; "
+                                       f"give a URI such as {_EXPECTED}")
+    if lower not in SCHEMES:  # Valohai's list of stores is not exhaustive: doubtful, not certain
+        return Problem(Severity.WARNING, f"has the scheme {scheme!r}{did_you_mean(lower, SCHEMES)}"
+                                         f"; Valohai documents {_EXPECTED} (its other stores, "
+                                         "such as OVH and Oracle, use s3://)")
     if not rest.startswith("//"):
         return Problem(Severity.ERROR, f"needs two slashes after '{scheme}:'; write "
                                        f"{lower}://{rest.lstrip('/')}")
@@ -112,11 +114,12 @@ class InputUriInvalid(DocumentRule):
     `model://name/version`, or an `http(s)://` URL with a host.
     `{parameter:NAME}` placeholders may appear in it.
 
-    A local path, an empty `datum://`, a missing bucket (`s3:///x`), a
-    single slash (`s3:/x`), an unknown scheme (`gcs://`, `file://`) and a URL
-    without a host are errors; a missing key or version, a wildcard outside
-    a data store URL and an upper-case scheme are warnings, as Valohai's
-    documentation does not say what it does with them.  Needs no repository,
+    A local path (or `file://`), an empty `datum://` (the API refuses it),
+    a missing bucket (`s3:///x`), a single slash (`s3:/x`) and a URL without
+    a host are errors.  An unknown scheme (`gcs://`), a missing key or
+    version, a wildcard outside a data store URL and an upper-case scheme
+    are warnings: Valohai's documentation does not say what it does with
+    them, and its list of stores is not exhaustive.  Needs no repository,
     but is part of the repository checks that `--no-repo` turns off.
 
     ## Why
