@@ -44,9 +44,10 @@ class State:
         return None if path == ".." or path.startswith("../") else path
 
     def made(self, path: str) -> bool:
-        if path in self.files:
+        if path in self.files or "" in self.trees:
             return True
-        return any(tree == "" or path == tree or path.startswith(tree + "/") for tree in self.trees)
+        parts = path.split("/")
+        return any("/".join(parts[:n]) in self.trees for n in range(1, len(parts) + 1))
 
     def make(self, text: str, tree: bool = False) -> None:
         path = self.resolve(text, absolute=True)

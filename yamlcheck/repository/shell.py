@@ -9,6 +9,7 @@ finding can point at it.
 
 from __future__ import annotations
 
+import re
 from typing import NamedTuple
 
 # Longest first: the tokenizer takes the first operator the text starts with.
@@ -20,6 +21,7 @@ NEWLINE = "\n"
 _OPERATOR_START = frozenset(";&|()<>")
 _BLANK = frozenset(" \t\r")
 _GLOB = frozenset("*?[")
+_PLAIN = re.compile(r"[^ \t\r\n'\"\\$`;&|()<>]+")  # characters that stand for themselves
 
 
 class Word(NamedTuple):
@@ -115,10 +117,12 @@ class _Reader:
                 self._expansion()
                 literal = False
             else:
-                if ch in _GLOB or (ch == "~" and self.i == start):
+                plain = _PLAIN.match(s, self.i)
+                chunk = plain.group() if plain else ch
+                if (ch == "~" and self.i == start) or not _GLOB.isdisjoint(chunk):
                     literal = False
-                out.append(ch)
-                self.i += 1
+                out.append(chunk)
+                self.i += len(chunk)
         text = "".join(out)
         if "{" in text and "}" in text:
             literal = False  # a Valohai placeholder or a brace expansion

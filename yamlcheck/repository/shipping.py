@@ -37,9 +37,16 @@ class Shipping:
         self._tops: dict[Path, Path | None] = {}
         self._listings: dict[Path, GitListing | None] = {}
         self._specs: dict[Path, Any] = {}
+        self._verdicts: dict[tuple[Path, str], Verdict] = {}
 
     def verdict(self, project: Path, relative: str) -> Verdict:
         """Whether the file ``relative`` (to the project folder) reaches Valohai."""
+        key = (project, relative)
+        if key not in self._verdicts:
+            self._verdicts[key] = self._verdict(project, relative)
+        return self._verdicts[key]
+
+    def _verdict(self, project: Path, relative: str) -> Verdict:
         file = project / relative
         top = find_top(project, self._tops)
         excluded = self._excluded(project, ".vhignore", relative)

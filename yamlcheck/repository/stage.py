@@ -4,9 +4,11 @@ files its commands and endpoints need exist in its folder and reach Valohai
 
 from __future__ import annotations
 
+import bisect
 import os
 import posixpath
 import re
+import stat
 from collections.abc import Iterator
 from pathlib import Path
 from typing import NamedTuple, Protocol
@@ -54,21 +56,41 @@ def folder_on_disk(path: str) -> Path | None:
     return Path(os.path.realpath(os.path.dirname(os.path.abspath(path))))
 
 
+class _Run:
+    """What one run learns about the disk and the repositories, asked once."""
+
+    def __init__(self) -> None:
+        self.shipping = Shipping()
+        self._kinds: dict[str, str] = {}
+
+    def kind(self, project: Path, relative: str) -> str:
+        """'file', 'dir', or '' when nothing is there."""
+        key = os.path.join(project, relative)
+        if key not in self._kinds:
+            try:
+                mode = os.stat(key).st_mode
+            except (OSError, ValueError):
+                self._kinds[key] = ""
+            else:
+                self._kinds[key] = "dir" if stat.S_ISDIR(mode) else "file"
+        return self._kinds[key]
+
+
 def check_repository(results: list[LintedFile]) -> None:
     """Add the repository findings to every result whose file is on disk."""
-    shipping = Shipping()
+    run = _Run()
     for result in results:
         ctx = result.context
         project = folder_on_disk(result.path) if ctx is not None else None
         if ctx is None or project is None:
             continue
         ctx.repository = True
-        result.diagnostics.extend(_check(ctx, project, shipping))
+        result.diagnostics.extend(_check(ctx, project, run))
 
 
-def _check(ctx: LintContext, project: Path, shipping: Shipping) -> Iterator[Diagnostic]:
+def _check(ctx: LintContext, project: Path, run: _Run) -> Iterator[Diagnostic]:
     for need in needs(ctx):
-        yield from _judge(ctx.path, need, project, shipping)
+        yield from _judge(ctx.path, need, project, run)
     for endpoint in ctx.doc.endpoints:
         wsgi = endpoint.str("wsgi")
         if wsgi is not None and not WSGI.fullmatch(wsgi.strip()):
@@ -112,29 +134,70 @@ def _script_needs(ctx: LintContext, pieces: list[tuple[str, Span]], owner: str,
     for text, _ in pieces:
         starts.append(offset)
         offset += len(text) + 1
+    scalars: dict[int, _Scalar] = {}
     for reference in file_references(script):
-        index = max(i for i, start in enumerate(starts) if start <= reference.start)
-        text, span = pieces[index]
-        local = reference.start - starts[index]
+        index = bisect.bisect_right(starts, reference.start) - 1
+        if index not in scalars:
+            scalars[index] = _Scalar(ctx.text, *pieces[index])
         needle = script[reference.start:reference.end]
-        occurrence = sum(1 for i in range(local) if text.startswith(needle, i))
-        yield Need(reference, inner_span(ctx.text, span, needle, occurrence), owner, endpoint)
+        span = scalars[index].locate(needle, reference.start - starts[index])
+        yield Need(reference, span, owner, endpoint)
+
+
+class _Scalar:
+    """Finds a word of a command's value in the file text, as
+    rules.spans.inner_span does, with what it needs computed once per scalar
+    (a long command names many files)."""
+
+    def __init__(self, text: str, value: str, span: Span) -> None:
+        self.text, self.value, self.span = text, value, span
+        start, end = span[4], span[5]
+        self.raw = text[start:end] if 0 <= start < end <= len(text) else ""
+        self._found: dict[tuple[str, str], list[int]] = {}
+        self.newlines = self._positions("raw", "\n")
+
+    def _positions(self, where: str, needle: str) -> list[int]:
+        key = (where, needle)
+        if key not in self._found:
+            haystack = self.value if where == "value" else self.raw
+            positions, index = [], haystack.find(needle)
+            while index >= 0:
+                positions.append(index)
+                index = haystack.find(needle, index + 1)
+            self._found[key] = positions
+        return self._found[key]
+
+    def locate(self, needle: str, offset: int) -> Span:
+        """The span of ``needle``, at ``offset`` in the value, in the file."""
+        if not needle or "\n" in needle:
+            return self.span
+        occurrence = bisect.bisect_left(self._positions("value", needle), offset)
+        found = self._positions("raw", needle)
+        if occurrence >= len(found):
+            return self.span
+        index = found[occurrence]
+        above = bisect.bisect_left(self.newlines, index)
+        line = self.span[0] + above
+        column = index - self.newlines[above - 1] - 1 if above else self.span[1] + index
+        absolute = self.span[4] + index
+        return (line, column, line, column + len(needle), absolute, absolute + len(needle))
 
 
 # -- judging one need ---------------------------------------------------------------
-def _judge(path: str, need: Need, project: Path, shipping: Shipping) -> Iterator[Diagnostic]:
+def _judge(path: str, need: Need, project: Path, run: _Run) -> Iterator[Diagnostic]:
     reference = need.reference
     missing_rule = EndpointFileMissing if need.endpoint else CommandFileMissing
     shipped_rule = EndpointFileMissing if need.endpoint else CommandFileNotShipped
     if reference.kind == FILE:
-        found = reference.path if os.path.exists(project / reference.path) else None
-        if found is None:
+        kind = run.kind(project, reference.path)
+        if not kind:
             yield missing_rule.at(path, need.span, _missing(need, project))
             return
-        if os.path.isdir(project / found):
+        if kind == "dir":
             return
+        found: str | None = reference.path
     else:
-        found, in_project = _module_file(project, reference)
+        found, in_project = _module_file(project, reference, run)
         if found is None:
             if in_project and reference.what == "wsgi":  # where Valohai imports it from is
                 # not documented: the project folder is the natural reading, not a certainty
@@ -148,7 +211,8 @@ def _judge(path: str, need: Need, project: Path, shipping: Shipping) -> Iterator
                 diagnostic = missing_rule.at(path, need.span, _not_in_project(need, project))
                 yield diagnostic.with_severity(Severity.WARNING)
             return
-    verdict = shipping.verdict(project, found)
+    assert found is not None
+    verdict = run.shipping.verdict(project, found)
     label = f"{need.owner}: {reference.text!r}" + (f" ({found})" if found != reference.text
                                                   else "")
     if not verdict.shipped:
@@ -166,18 +230,19 @@ def _candidates(reference: Reference) -> tuple[str, ...]:
     return f"{base}.py", f"{base}/{last}"
 
 
-def _module_file(project: Path, reference: Reference) -> tuple[str | None, bool]:
+def _module_file(project: Path, reference: Reference, run: _Run) -> tuple[str | None, bool]:
     """(the module's file, whether its top-level package is in the project)."""
     for candidate in _candidates(reference):
-        if os.path.isfile(project / candidate):
+        if run.kind(project, candidate) == "file":
             return candidate, True
     top = posixpath.join(reference.folder, reference.text.split(".")[0])
+    if run.kind(project, f"{top}.py") == "file":
+        return None, True
     if reference.kind == APP:
-        return None, os.path.isfile(project / f"{top}.py") or os.path.isdir(project / top)
-    # python -m: certain only for a module or regular package (a namespace
-    # folder may be shadowed by an installed package)
-    return None, os.path.isfile(project / f"{top}.py") or os.path.isfile(project / top /
-                                                                          "__init__.py")
+        return None, run.kind(project, top) == "dir"
+    # python -m: certain only for a regular package (a namespace folder may
+    # be shadowed by an installed package)
+    return None, run.kind(project, f"{top}/__init__.py") == "file"
 
 
 def _where(reference: Reference) -> str:
