@@ -127,6 +127,7 @@ def synthetic(steps: int, folder: Path) -> Path:
     lines += [f"      - [n{i}.output.result.csv, n{i + 1}.input.data]" for i in range(49)]
     path = folder / f"valohai-{steps}.yaml"
     path.write_text("\n".join(lines) + "\n")
+    (folder / "run.py").write_text("print('step')\n")  # what the commands run
     return path
 
 
