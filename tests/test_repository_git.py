@@ -118,6 +118,20 @@ def test_submodule_files(tmp_path: Path) -> None:
     assert "untracked in the submodule 'vendor'" in result[0].message
 
 
+def test_a_submodule_that_is_not_checked_out(tmp_path: Path) -> None:
+    library = tmp_path / "library"
+    make_project(library, "[]\n", [("committed", "lib/tool.py")])
+    project = tmp_path / "project"
+    make_project(project, yaml_for("python vendor/lib/tool.py", "python gone.py"), [])
+    git(project, "submodule", "add", "-q", str(library), "vendor")
+    git(project, "commit", "-q", "-m", "submodule")
+    clone = tmp_path / "clone"
+    git(tmp_path, "clone", "-q", str(project), str(clone))  # without --recurse-submodules
+    assert not any((clone / "vendor").iterdir())
+    # the submodule's files are elsewhere, not missing; the project's own are
+    assert found(lint(clone / "valohai.yaml")) == [("VH501", "gone.py")]
+
+
 def test_a_nested_repository_that_is_not_a_submodule(tmp_path: Path) -> None:
     path = make_project(tmp_path, yaml_for("python tools/run.py"), [])
     make_project(tmp_path / "tools", "[]\n", [("committed", "run.py")])

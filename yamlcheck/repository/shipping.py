@@ -12,6 +12,7 @@ one exists.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -38,6 +39,7 @@ class Shipping:
         self._listings: dict[Path, GitListing | None] = {}
         self._specs: dict[Path, Any] = {}
         self._verdicts: dict[tuple[Path, str], Verdict] = {}
+        self._submodules: dict[Path, list[str]] = {}
 
     def verdict(self, project: Path, relative: str) -> Verdict:
         """Whether the file ``relative`` (to the project folder) reaches Valohai."""
@@ -75,6 +77,18 @@ class Shipping:
         if path in listing.others:
             return Verdict(True, committed=False, how="untracked")
         return Verdict(False, "git ignores it (.gitignore, or .git/info/exclude)")
+
+    def in_empty_submodule(self, project: Path, relative: str) -> bool:
+        """Whether ``relative`` lies in a submodule that .gitmodules names but
+        that is not checked out here (its files are elsewhere, not missing)."""
+        top = find_top(project, self._tops)
+        if top is None:
+            return False
+        if top not in self._submodules:
+            self._submodules[top] = _submodule_paths(top / ".gitmodules")
+        path = _relative(project / relative, top)
+        return any(path.startswith(name + "/") and not os.path.lexists(top / name / ".git")
+                   for name in self._submodules[top])
 
     def _nested(self, top: Path, inner: Path, file: Path) -> Verdict:
         name = _relative(inner, top)
@@ -146,6 +160,20 @@ class Shipping:
             else:
                 self._specs[path] = None
         return self._specs[path]
+
+
+def _submodule_paths(gitmodules: Path) -> list[str]:
+    """The ``path =`` entries of a .gitmodules file."""
+    try:
+        lines = gitmodules.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return []
+    found = []
+    for line in lines:
+        key, equals, value = line.partition("=")
+        if equals and key.strip() == "path" and value.strip():
+            found.append(value.strip().strip("/"))
+    return found
 
 
 def _relative(path: Path, folder: Path) -> str:

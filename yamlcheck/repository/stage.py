@@ -191,7 +191,8 @@ def _judge(path: str, need: Need, project: Path, run: _Run) -> Iterator[Diagnost
     if reference.kind == FILE:
         kind = run.kind(project, reference.path)
         if not kind:
-            yield missing_rule.at(path, need.span, _missing(need, project))
+            if not run.shipping.in_empty_submodule(project, reference.path):
+                yield missing_rule.at(path, need.span, _missing(need, project))
             return
         if kind == "dir":
             return
