@@ -56,12 +56,17 @@ def folder_on_disk(path: str) -> Path | None:
     return Path(os.path.realpath(os.path.dirname(os.path.abspath(path))))
 
 
+MAX_GUESS_ENTRIES = 2000  # a folder larger than this gets no "did you mean"
+
+
 class _Run:
     """What one run learns about the disk and the repositories, asked once."""
 
     def __init__(self) -> None:
         self.shipping = Shipping()
         self._kinds: dict[str, str] = {}
+        self._listed: dict[tuple[Path, str, bool], list[str]] = {}
+        self._guesses: dict[tuple[Path, str, str, bool], str | None] = {}
 
     def kind(self, project: Path, relative: str) -> str:
         """'file', 'dir', or '' when nothing is there."""
@@ -74,6 +79,29 @@ class _Run:
             else:
                 self._kinds[key] = "dir" if stat.S_ISDIR(mode) else "file"
         return self._kinds[key]
+
+    def guess(self, project: Path, folder: str, name: str, module: bool) -> str | None:
+        """The entry of ``folder`` most like ``name``: a file with the same
+        extension, or for a module a .py file (without .py) or a folder."""
+        key = (project, folder, name, module)
+        if key not in self._guesses:
+            suffix = "" if module else posixpath.splitext(name)[1]
+            self._guesses[key] = closest(name, [e for e in self._names(project, folder, module)
+                                                if e != name and e.endswith(suffix)])
+        return self._guesses[key]
+
+    def _names(self, project: Path, folder: str, module: bool) -> list[str]:
+        key = (project, folder, module)
+        if key not in self._listed:
+            try:
+                entries = os.listdir(os.path.join(project, folder))
+            except OSError:
+                entries = []
+            if module:
+                entries = [e.removesuffix(".py") for e in entries if e.endswith(".py")
+                           or self.kind(project, posixpath.join(folder, e)) == "dir"]
+            self._listed[key] = entries if len(entries) <= MAX_GUESS_ENTRIES else []
+        return self._listed[key]
 
 
 def check_repository(results: list[LintedFile]) -> None:
@@ -192,7 +220,7 @@ def _judge(path: str, need: Need, project: Path, run: _Run) -> Iterator[Diagnost
         kind = run.kind(project, reference.path)
         if not kind:
             if not run.shipping.in_empty_submodule(project, reference.path):
-                yield missing_rule.at(path, need.span, _missing(need, project))
+                yield missing_rule.at(path, need.span, _missing(need, project, run))
             return
         if kind == "dir":
             return
@@ -202,14 +230,14 @@ def _judge(path: str, need: Need, project: Path, run: _Run) -> Iterator[Diagnost
         if found is None:
             if in_project and reference.what == "wsgi":  # where Valohai imports it from is
                 # not documented: the project folder is the natural reading, not a certainty
-                diagnostic = missing_rule.at(path, need.span, _missing(need, project) +
+                diagnostic = missing_rule.at(path, need.span, _missing(need, project, run) +
                                              "; Valohai does not document the folder it imports "
                                              "the wsgi module from, the project folder is assumed")
                 yield diagnostic.with_severity(Severity.WARNING)
             elif in_project:
-                yield missing_rule.at(path, need.span, _missing(need, project))
+                yield missing_rule.at(path, need.span, _missing(need, project, run))
             elif reference.kind == APP:
-                diagnostic = missing_rule.at(path, need.span, _not_in_project(need, project))
+                diagnostic = missing_rule.at(path, need.span, _not_in_project(need, project, run))
                 yield diagnostic.with_severity(Severity.WARNING)
             return
     assert found is not None
@@ -250,24 +278,12 @@ def _where(reference: Reference) -> str:
     return f" (after `cd {reference.folder}`)" if reference.folder else ""
 
 
-def _guess(project: Path, folder: str, name: str, module: bool) -> str | None:
-    """The name in ``folder`` most like ``name`` (a module's: without .py)."""
-    try:
-        entries = os.listdir(project / folder)
-    except OSError:
-        return None
-    if module:
-        entries = [e.removesuffix(".py") for e in entries if e.endswith(".py")
-                   or os.path.isdir(project / folder / e)]
-    return closest(name, [e for e in entries if e != name])
-
-
-def _missing(need: Need, project: Path) -> str:
+def _missing(need: Need, project: Path, run: _Run) -> str:
     reference = need.reference
     if reference.kind == FILE:
         shown = f" as {reference.path!r}" if posixpath.normpath(reference.text) != reference.path \
             else ""
-        guess = _guess(project, posixpath.dirname(reference.path),
+        guess = run.guess(project, posixpath.dirname(reference.path),
                        posixpath.basename(reference.path), False)
         hint = (f" (did you mean {posixpath.join(posixpath.dirname(reference.text), guess)!r}?)"
                 if guess else "")
@@ -275,16 +291,16 @@ def _missing(need: Need, project: Path) -> str:
                 f"project folder{shown}{_where(reference)}{hint}")
     first, second = _candidates(reference)
     package, _, name = reference.text.rpartition(".")
-    guess = _guess(project, posixpath.dirname(reference.path), name, True)
+    guess = run.guess(project, posixpath.dirname(reference.path), name, True)
     hint = f" (did you mean {'.'.join(p for p in (package, guess) if p)!r}?)" if guess else ""
     return (f"{need.owner}: module {reference.text!r} ({reference.what}) is not in the project "
             f"folder: neither {first} nor {second} exists{_where(reference)}{hint}")
 
 
-def _not_in_project(need: Need, project: Path) -> str:
+def _not_in_project(need: Need, project: Path, run: _Run) -> str:
     reference = need.reference
     top = reference.text.split(".")[0]
-    guess = _guess(project, reference.folder, top, True)
+    guess = run.guess(project, reference.folder, top, True)
     hint = f"did you mean {guess!r}? If not, " if guess else ""
     return (f"{need.owner}: module {reference.text!r} ({reference.what}) is not in the project "
             f"folder (no {top}.py or {top}/); {hint}this works only if the image installs it")
