@@ -62,6 +62,14 @@ def test_each_state_is_reported_at_its_word(tmp_path: Path) -> None:
     assert "git ignores it" in messages[3] and "'/big.sh' in .vhignore" in messages[4]
 
 
+def test_a_name_git_lists_in_another_case(tmp_path: Path) -> None:
+    path = make_project(tmp_path, yaml_for("python train.py"),
+                        [("committed", "Train.py"), ("ignored", "train.py")])
+    (result,) = lint(path)
+    # as a file system that ignores case sees it: there is a train.py, but git has Train.py
+    assert result.code == "VH502" and "git lists it as 'Train.py'" in result.message
+
+
 def test_vhignore_directory_and_negation_patterns(tmp_path: Path) -> None:
     path = make_project(tmp_path, yaml_for("python tools/a.py", "python tools/keep.py"),
                         [("committed", "tools/a.py"), ("committed", "tools/keep.py")])

@@ -30,6 +30,14 @@ class GitListing:
         self.others = others  # untracked, not ignored; "dir/" is a nested repository
         self.uncommitted = uncommitted  # tracked but not in HEAD (None: unknown)
         self.unborn = unborn  # a repository without commits
+        self._folded: dict[str, str] | None = None
+
+    def other_case(self, path: str) -> str | None:
+        """The listed path that differs from ``path`` only in case, if any."""
+        if self._folded is None:
+            self._folded = {p.casefold(): p for p in (*self.tracked, *self.others)}
+        found = self._folded.get(path.casefold())
+        return found if found != path else None
 
     def committed(self, path: str) -> bool | None:
         if path in self.others:

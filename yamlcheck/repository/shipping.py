@@ -76,7 +76,12 @@ class Shipping:
             return Verdict(True, committed=committed, how=how)
         if path in listing.others:
             return Verdict(True, committed=False, how="untracked")
-        return Verdict(False, "git ignores it (.gitignore, or .git/info/exclude)")
+        listed = listing.other_case(path)
+        if listed is not None:  # a file system that ignores case found it
+            return Verdict(False, f"git lists it as {listed!r}, and Valohai's file system tells "
+                                  "upper from lower case")
+        return Verdict(False, "git ignores it (a .gitignore, .git/info/exclude or the global "
+                              "excludes file)")
 
     def in_empty_submodule(self, project: Path, relative: str) -> bool:
         """Whether ``relative`` lies in a submodule that .gitmodules names but
