@@ -29,6 +29,7 @@ from yamlcheck.rules.spans import inner_span
 
 # Gunicorn's application spec: a module, and optionally a callable (or a call).
 WSGI = re.compile(rf"{MODULE_NAME.pattern}(?::[A-Za-z_][\w.]*(?:\(.*\))?)?")
+MAX_GUESS_ENTRIES = 2000  # a folder larger than this gets no "did you mean"
 
 
 class LintedFile(Protocol):
@@ -54,9 +55,6 @@ def folder_on_disk(path: str) -> Path | None:
     if not os.path.isfile(path):
         return None
     return Path(os.path.realpath(os.path.dirname(os.path.abspath(path))))
-
-
-MAX_GUESS_ENTRIES = 2000  # a folder larger than this gets no "did you mean"
 
 
 class _Run:
