@@ -16,10 +16,13 @@ from yamlcheck.images import rules as image_rules
 from yamlcheck.registries import outcomes as registry_outcomes
 from yamlcheck.repository import rules as repository_rules
 from yamlcheck.rules import (
+    connections,
+    durations,
     endpoints,
     inputs,
     items,
     overrides,
+    parameter_values,
     parameters,
     pipelines,
     placeholders,
@@ -40,12 +43,15 @@ RULE_SETS: tuple[tuple[type[Rule], ...], ...] = (
     registry_outcomes.RULES,  # VH310-VH318: --remote
     items.RULES,  # VH4xx: semantics
     steps.RULES,
+    durations.RULES,
     parameters.RULES,
+    parameter_values.RULES,
     placeholders.RULES,
     references.RULES,
     overrides.RULES,
     pipelines.RULES,
     sockets.RULES,
+    connections.RULES,
     tasks.RULES,
     endpoints.RULES,
     repository_rules.RULES,  # VH501-VH504: the files commands need, from the repository
