@@ -66,6 +66,10 @@ def test_the_action_lint_step_runs(tmp_path: Path, case: str) -> None:
     (repo / "ml").mkdir(parents=True)
     subprocess.run(["git", "init", "-q"], cwd=repo, check=True)
     (repo / "ml" / "valohai.yaml").write_text(BROKEN)
+    (repo / "ml" / "train.py").write_text("print('training')\n")
+    subprocess.run(["git", "add", "-A"], cwd=repo, check=True)
+    subprocess.run(["git", "-c", "user.name=ci", "-c", "user.email=ci@example.com", "commit",
+                    "-qm", "project"], cwd=repo, check=True)
     if case == "config-error":
         (repo / ".yamlcheck.yaml").write_text("rules: {ignore: [VH999]}\n")
     inputs = {name: str(spec.get("default", "")) for name, spec in ACTION["inputs"].items()}

@@ -40,8 +40,10 @@ def project(tmp_path: Path) -> Path:
 
 
 def write(folder: Path, text: str, name: str = "valohai.yaml") -> Path:
+    """The file, beside the script its commands run (the repository checks look)."""
     path = folder / name
     path.write_text(text)
+    (folder / "train.py").write_text("print('training')\n")
     return path
 
 

@@ -21,6 +21,7 @@ STEP = """\
 
 def repo(tmp_path: Path) -> Path:
     (tmp_path / ".git").mkdir(parents=True)
+    (tmp_path / "train.py").write_text("print('training')\n")  # what STEP runs
     return tmp_path
 
 
@@ -172,15 +173,16 @@ def test_per_file_ignores_are_relative_to_the_config_file(tmp_path: Path, name: 
               else '[tool.yamlcheck.rules.per-file-ignores]\n"legacy/*.yaml" = ["VH2"]\n')
     root = _project_with_legacy(tmp_path, config, name)
     status, out, _ = run_cli("lint", "legacy/valohai.yaml", "x/legacy/valohai.yaml",
-                             "--format", "concise", cwd=root)
+                             "--format", "concise", "--no-repo", cwd=root)
     assert status == 1
     assert out.splitlines() == [
         "x/legacy/valohai.yaml:3:12: VH203 error: image 'python:3.9' has no registry host; "
         "write 'docker.io/library/python:3.9'"]
     # From the linted file's own folder, the path as typed is just valohai.yaml.
-    status, out, _ = run_cli("lint", "valohai.yaml", "--format", "concise", cwd=root / "legacy")
+    status, out, _ = run_cli("lint", "valohai.yaml", "--format", "concise", "--no-repo",
+                             cwd=root / "legacy")
     assert status == 0 and "No problems found" in out
-    status, out, _ = run_cli("lint", "valohai.yaml", "--format", "concise",
+    status, out, _ = run_cli("lint", "valohai.yaml", "--format", "concise", "--no-repo",
                              cwd=root / "x" / "legacy")
     assert status == 1 and "VH203" in out
 

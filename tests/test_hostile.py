@@ -94,6 +94,7 @@ def test_bom_and_crlf_file_is_fine(tmp_path: Path) -> None:
     text = ("- step:\r\n    name: train\r\n    image: docker.io/library/python:3.12\r\n"
             "    command: python train.py\r\n")
     path = write(tmp_path, codecs.BOM_UTF8 + text.encode())
+    (tmp_path / "train.py").write_text("print('training')\n")
     status, out, _, _, _ = run("lint", str(path), cwd=tmp_path)
     assert status == 0 and "No problems" in out
 

@@ -117,7 +117,9 @@ FINE = ("- step:\n    name: train\n    image: docker.io/library/python:3.9\n"
 
 
 def _project(tmp_path: Path, files: dict[str, str]) -> Path:
+    """A git project with ``files`` and the script their steps run."""
     project = tmp_path / "project"
+    files = {"train.py": "print('training')\n", **files}
     for name, text in files.items():
         (project / name).parent.mkdir(parents=True, exist_ok=True)
         (project / name).write_text(text)

@@ -97,6 +97,8 @@ def lint(
         metavar="FILE")] = None,
     remote: Annotated[bool, typer.Option(
         "--remote", help="Fetch each distinct image's manifest with Valohai's credentials.")] = False,
+    no_repo: Annotated[bool, typer.Option(
+        "--no-repo", help="Skip the repository checks (VH5xx); they need no network.")] = False,
     platform: Annotated[str | None, typer.Option(
         help="Platform each image must provide, OS/ARCH[/VARIANT] (default linux/amd64); "
              "'any' skips the platform check.", metavar="OS/ARCH")] = None,
@@ -151,6 +153,7 @@ def lint(
         raise typer.BadParameter("--pin-digests needs --remote and --fix", param_hint="--pin-digests")
     options = LintOptions(
         paths=list(paths or []), config=config, stdin_filename=stdin_filename, remote=remote,
+        no_repo=no_repo,
         platform=platform, output_format=output_format.value if output_format else None,
         output=output, select=_codes(select, "--select"), ignore=_codes(ignore, "--ignore") or [],
         fail_on=fail_on.value, fix=fix, pin_digests=pin_digests, jobs=jobs, timeout=timeout,

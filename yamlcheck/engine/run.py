@@ -1,5 +1,6 @@
 """Lint several files as one run: the offline stages per file, then the
-stages that look outside the file (the registries) for all files at once."""
+stages that look outside the file (the repository, the registries) for all
+files at once."""
 
 from __future__ import annotations
 
@@ -24,6 +25,12 @@ class Source(NamedTuple):
 def lint_sources(sources: Sequence[Source], options: LintOptions) -> list[FileResult]:
     """Every finding for every source, suppressions and selection applied."""
     results = [analyse(load(source.path, source.data), source.config) for source in sources]
+    if options.no_repo:
+        _without_repository_checks(results)
+    elif results:
+        from yamlcheck.repository.stage import check_repository
+
+        check_repository(results)
     if options.remote and results:
         from yamlcheck.registries.stage import check_remote
 
@@ -31,6 +38,17 @@ def lint_sources(sources: Sequence[Source], options: LintOptions) -> list[FileRe
     for result in results:
         finish(result)
     return results
+
+
+# --no-repo turns off every VH5xx check, VH505 included although it reads
+# only the document (PRODUCT.md: "skip the repository checks (VH5xx)").
+REPOSITORY_CODES = "VH5"
+
+
+def _without_repository_checks(results: list[FileResult]) -> None:
+    for result in results:
+        result.diagnostics = [d for d in result.diagnostics
+                              if not d.code.startswith(REPOSITORY_CODES)]
 
 
 def lint_text(path: str, text: str, config: Config | None = None,
