@@ -252,3 +252,15 @@ def test_fix_on_stdin_without_fixes_prints_the_document(project: Path) -> None:
 def test_empty_stdin() -> None:
     status, out, _ = run_cli("lint", "-", "--format", "concise", stdin=b"")
     assert status == 1 and "VH003" in out and out.startswith("<stdin>:1:1:")
+
+
+def test_server_without_its_extra_names_the_extra_and_exits_2() -> None:
+    """Where pygls cannot be imported, ``yamlcheck server`` says which extra to install."""
+    code = ("import sys; sys.modules['pygls'] = None; sys.argv = ['yamlcheck', 'server']; "
+            "from yamlcheck.cli import main; main()")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            timeout=60, check=False, stdin=subprocess.DEVNULL)
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        "yamlcheck: the language server needs its extra: pip install 'yamlcheck[lsp]'"]
+    assert result.stdout == ""

@@ -1,0 +1,149 @@
+"""Driving ``yamlcheck server`` with a real LSP client (pytest-lsp) over stdio."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from pathlib import Path
+from typing import Any
+
+from lsprotocol import types
+from pytest_lsp import LanguageClient
+
+SERVER = [sys.executable, "-m", "yamlcheck", "server"]
+WAIT = 30.0
+
+
+def capabilities(**extra: Any) -> types.ClientCapabilities:
+    """A client that takes UTF-16 positions, markdown hovers and snippets, and
+    registers file watchers dynamically."""
+    return types.ClientCapabilities(
+        general=types.GeneralClientCapabilities(position_encodings=[types.PositionEncodingKind.Utf16]),
+        text_document=types.TextDocumentClientCapabilities(
+            hover=types.HoverClientCapabilities(content_format=[types.MarkupKind.Markdown]),
+            publish_diagnostics=types.PublishDiagnosticsClientCapabilities(version_support=True),
+            code_action=types.CodeActionClientCapabilities(
+                code_action_literal_support=types.ClientCodeActionLiteralOptions(
+                    code_action_kind=types.ClientCodeActionKindOptions(value_set=[
+                        types.CodeActionKind.QuickFix, types.CodeActionKind.SourceFixAll]))),
+        ),
+        workspace=types.WorkspaceClientCapabilities(
+            did_change_watched_files=types.DidChangeWatchedFilesClientCapabilities(
+                dynamic_registration=True)),
+        **extra,
+    )
+
+
+def accept_registrations(client: LanguageClient) -> list[types.Registration]:
+    """Answer ``client/registerCapability`` as an editor does; returns the list
+    the registrations are recorded in."""
+    registered: list[types.Registration] = []
+
+    @client.feature(types.CLIENT_REGISTER_CAPABILITY)
+    def register(params: types.RegistrationParams) -> None:
+        registered.extend(params.registrations)
+
+    client.registrations = registered  # type: ignore[attr-defined]
+    return registered
+
+
+async def start(client: LanguageClient, root: Path, **options: Any) -> types.InitializeResult:
+    params = types.InitializeParams(
+        capabilities=capabilities(), root_uri=root.as_uri(),
+        initialization_options={"debounceMs": 0, **options})
+    return await client.initialize_session(params)
+
+
+async def diagnostics_for(client: LanguageClient, uri: str, version: int | None,
+                          timeout: float = WAIT) -> list[types.Diagnostic]:
+    """Wait until the server publishes for ``uri`` at ``version``."""
+    async def wait() -> list[types.Diagnostic]:
+        while True:
+            params = await client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+            if params.uri == uri and (version is None or params.version == version):
+                return list(params.diagnostics)
+    return await asyncio.wait_for(wait(), timeout)
+
+
+class Editor:
+    """One open document, as an editor holds it."""
+
+    def __init__(self, client: LanguageClient, path: Path, text: str) -> None:
+        self.client = client
+        self.path = path
+        self.uri = path.as_uri()
+        self.text = text
+        self.version = 1
+
+    async def open(self) -> list[types.Diagnostic]:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.path.write_text(self.text, encoding="utf-8")
+        waiting = asyncio.ensure_future(diagnostics_for(self.client, self.uri, self.version))
+        self.client.text_document_did_open(types.DidOpenTextDocumentParams(
+            text_document=types.TextDocumentItem(uri=self.uri, language_id="yaml",
+                                                 version=self.version, text=self.text)))
+        return await waiting
+
+    def change(self, start: tuple[int, int], end: tuple[int, int], new: str) -> None:
+        """An incremental change (lines and UTF-16 columns), without waiting."""
+        self.version += 1
+        self.text = apply_edit(self.text, start, end, new)
+        self.client.text_document_did_change(types.DidChangeTextDocumentParams(
+            text_document=types.VersionedTextDocumentIdentifier(uri=self.uri, version=self.version),
+            content_changes=[types.TextDocumentContentChangePartial(
+                range=types.Range(start=types.Position(line=start[0], character=start[1]),
+                                  end=types.Position(line=end[0], character=end[1])),
+                text=new)]))
+
+    async def edit(self, start: tuple[int, int], end: tuple[int, int],
+                   new: str) -> list[types.Diagnostic]:
+        waiting = asyncio.ensure_future(diagnostics_for(self.client, self.uri, self.version + 1))
+        self.change(start, end, new)
+        return await waiting
+
+    async def replace_all(self, text: str) -> list[types.Diagnostic]:
+        lines = self.text.split("\n")
+        return await self.edit((0, 0), (len(lines) - 1, utf16_len(lines[-1])), text)
+
+    def position(self, needle: str, offset: int = 0, occurrence: int = 0) -> types.Position:
+        """The position ``offset`` characters into the ``occurrence``-th ``needle``."""
+        index = -1
+        for _ in range(occurrence + 1):
+            index = self.text.index(needle, index + 1)
+        index += offset
+        line = self.text.count("\n", 0, index)
+        start = self.text.rfind("\n", 0, index) + 1
+        return types.Position(line=line, character=utf16_len(self.text[start:index]))
+
+    @property
+    def document(self) -> types.TextDocumentIdentifier:
+        return types.TextDocumentIdentifier(uri=self.uri)
+
+
+def utf16_len(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+def offset_of(text: str, line: int, character: int) -> int:
+    lines = text.split("\n")
+    start = sum(len(lines[i]) + 1 for i in range(line))
+    units = 0
+    for index, char in enumerate(lines[line] if line < len(lines) else ""):
+        if units >= character:
+            return start + index
+        units += 2 if ord(char) > 0xFFFF else 1
+    return start + len(lines[line]) if line < len(lines) else len(text)
+
+
+def apply_edit(text: str, start: tuple[int, int], end: tuple[int, int], new: str) -> str:
+    return text[: offset_of(text, *start)] + new + text[offset_of(text, *end):]
+
+
+def apply_text_edits(text: str, edits: list[types.TextEdit]) -> str:
+    """Apply LSP text edits (non-overlapping) as a client does."""
+    ordered = sorted(edits, key=lambda e: (e.range.start.line, e.range.start.character),
+                     reverse=True)
+    for edit in ordered:
+        text = apply_edit(text, (edit.range.start.line, edit.range.start.character),
+                          (edit.range.end.line, edit.range.end.character), edit.new_text)
+    return text

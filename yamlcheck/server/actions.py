@@ -1,0 +1,3 @@
+"""actions."""
+def code_actions(snapshot, params):
+    return []

@@ -1,0 +1,5 @@
+"""navigation."""
+def definition(snapshot, position):
+    return None
+def references(snapshot, position, include):
+    return None
