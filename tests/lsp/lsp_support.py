@@ -11,6 +11,23 @@ from lsprotocol import types
 from pytest_lsp import LanguageClient
 
 SERVER = [sys.executable, "-m", "yamlcheck", "server"]
+# A step whose output the documents of several tests feed into a pipeline.
+PREPARE = """\
+- step:
+    name: prepare
+    image: docker.io/library/python:3.12
+    command: python prepare.py
+    outputs:
+      - name: data.csv
+"""
+FLOW = """\
+- pipeline:
+    name: flow
+    nodes:
+      - name: prep
+        type: execution
+        step: prepare
+"""
 WAIT = 30.0
 
 
@@ -21,6 +38,9 @@ def capabilities(**extra: Any) -> types.ClientCapabilities:
         general=types.GeneralClientCapabilities(position_encodings=[types.PositionEncodingKind.Utf16]),
         text_document=types.TextDocumentClientCapabilities(
             hover=types.HoverClientCapabilities(content_format=[types.MarkupKind.Markdown]),
+            completion=types.CompletionClientCapabilities(
+                completion_item=types.ClientCompletionItemOptions(
+                    documentation_format=[types.MarkupKind.Markdown])),
             publish_diagnostics=types.PublishDiagnosticsClientCapabilities(version_support=True),
             code_action=types.CodeActionClientCapabilities(
                 code_action_literal_support=types.ClientCodeActionLiteralOptions(
@@ -114,6 +134,13 @@ class Editor:
         line = self.text.count("\n", 0, index)
         start = self.text.rfind("\n", 0, index) + 1
         return types.Position(line=line, character=utf16_len(self.text[start:index]))
+
+    async def references(self, position: types.Position,
+                         declaration: bool = True) -> list[types.Location]:
+        found = await self.client.text_document_references_async(types.ReferenceParams(
+            text_document=self.document, position=position,
+            context=types.ReferenceContext(include_declaration=declaration)))
+        return list(found or [])
 
     @property
     def document(self) -> types.TextDocumentIdentifier:

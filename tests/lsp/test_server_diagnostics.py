@@ -7,12 +7,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 from lsp_support import Editor
 from lsprotocol import types
 from pytest_lsp import LanguageClient
-
-pytestmark = pytest.mark.asyncio
 
 BROKEN = """\
 - step:

@@ -188,7 +188,15 @@ def on_completion(params: types.CompletionParams) -> types.CompletionList | None
     document = server.documents.get(uri)
     if document is None or not is_linted(uri):
         return None
-    return completion.complete(document, server.linter.snapshots.get(uri), params.position)
+    return completion.complete(document, server.linter.snapshots.get(uri), params.position,
+                               _markdown_documentation())
+
+
+def _markdown_documentation() -> bool:
+    text = server.client_capabilities.text_document
+    item = text.completion.completion_item if text and text.completion else None
+    return bool(item and item.documentation_format
+                and types.MarkupKind.Markdown in item.documentation_format)
 
 
 @server.feature(types.TEXT_DOCUMENT_DEFINITION)
