@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 import pytest_lsp
-from lsp_support import SERVER, accept_registrations, start
+from lsp_support import SERVER, make_client, start
 from pytest_lsp import ClientServerConfig, LanguageClient
 
 
@@ -18,9 +18,8 @@ def workspace(tmp_path: Path) -> Path:
     return root
 
 
-@pytest_lsp.fixture(config=ClientServerConfig(server_command=SERVER))
+@pytest_lsp.fixture(config=ClientServerConfig(server_command=SERVER, client_factory=make_client))
 async def client(lsp_client: LanguageClient, workspace: Path):  # type: ignore[no-untyped-def]
-    accept_registrations(lsp_client)
     await start(lsp_client, workspace)
     yield
     await lsp_client.shutdown_session()

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import sys
+import time
+from collections.abc import Coroutine
 from pathlib import Path
 from typing import Any
 
 from lsprotocol import types
+from pygls.protocol import default_converter
 from pytest_lsp import LanguageClient
+from pytest_lsp.client import DEFAULT_CLIENT_FEATURES, register_lsp_features
 
 SERVER = [sys.executable, "-m", "yamlcheck", "server"]
 # A step whose output the documents of several tests feed into a pipeline.
@@ -54,17 +58,29 @@ def capabilities(**extra: Any) -> types.ClientCapabilities:
     )
 
 
-def accept_registrations(client: LanguageClient) -> list[types.Registration]:
-    """Answer ``client/registerCapability`` as an editor does; returns the list
-    the registrations are recorded in."""
-    registered: list[types.Registration] = []
+def make_client() -> LanguageClient:
+    """pytest-lsp's test client, which also keeps every publishDiagnostics in
+    arrival order (``client.published``) and answers client/registerCapability
+    as an editor does, recording the registrations (``client.registrations``)."""
+    client = LanguageClient(converter_factory=default_converter)
+    published: list[types.PublishDiagnosticsParams] = []
+    registrations: list[types.Registration] = []
+    features = dict(DEFAULT_CLIENT_FEATURES)
+    keep_latest = features[types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS]
 
-    @client.feature(types.CLIENT_REGISTER_CAPABILITY)
-    def register(params: types.RegistrationParams) -> None:
-        registered.extend(params.registrations)
+    def publish(client: LanguageClient, params: types.PublishDiagnosticsParams) -> None:
+        published.append(params)
+        keep_latest(client, params)
 
-    client.registrations = registered  # type: ignore[attr-defined]
-    return registered
+    def register(client: LanguageClient, params: types.RegistrationParams) -> None:
+        registrations.extend(params.registrations)
+
+    features[types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS] = publish
+    features[types.CLIENT_REGISTER_CAPABILITY] = register
+    register_lsp_features(client, features)
+    client.published = published  # type: ignore[attr-defined]
+    client.registrations = registrations  # type: ignore[attr-defined]
+    return client
 
 
 async def start(client: LanguageClient, root: Path, **options: Any) -> types.InitializeResult:
@@ -74,15 +90,39 @@ async def start(client: LanguageClient, root: Path, **options: Any) -> types.Ini
     return await client.initialize_session(params)
 
 
-async def diagnostics_for(client: LanguageClient, uri: str, version: int | None,
-                          timeout: float = WAIT) -> list[types.Diagnostic]:
-    """Wait until the server publishes for ``uri`` at ``version``."""
+def diagnostics_for(client: LanguageClient, uri: str, version: int | None,
+                    timeout: float = WAIT) -> Coroutine[Any, Any, list[types.Diagnostic]]:
+    """Wait for the first publish for ``uri`` (at ``version`` unless None) that
+    arrives after this call."""
+    published: list[types.PublishDiagnosticsParams] = client.published  # type: ignore[attr-defined]
+    start = len(published)
+
     async def wait() -> list[types.Diagnostic]:
-        while True:
-            params = await client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
-            if params.uri == uri and (version is None or params.version == version):
-                return list(params.diagnostics)
-    return await asyncio.wait_for(wait(), timeout)
+        seen = start
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for params in published[seen:]:
+                if params.uri == uri and (version is None or params.version == version):
+                    return list(params.diagnostics)
+            seen = len(published)
+            await asyncio.sleep(0.005)
+        raise TimeoutError(f"no diagnostics for {uri} at version {version}")
+
+    return wait()
+
+
+async def published_versions(client: LanguageClient, uri: str, since: int,
+                             quiet: float = 1.0) -> list[int | None]:
+    """The versions published for ``uri`` after the ``since``-th publish, once
+    nothing more has come for ``quiet`` seconds."""
+    published: list[types.PublishDiagnosticsParams] = client.published  # type: ignore[attr-defined]
+    start, count = since, len(published)
+    last = time.monotonic()
+    while time.monotonic() - last < quiet:
+        await asyncio.sleep(0.02)
+        if len(published) != count:
+            count, last = len(published), time.monotonic()
+    return [p.version for p in published[start:] if p.uri == uri]
 
 
 class Editor:

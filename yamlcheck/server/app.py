@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import sys
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -50,13 +51,24 @@ class YamlcheckServer(LanguageServer):
                          text_document_sync_kind=types.TextDocumentSyncKind.Incremental)
         self.documents = DocumentStore()
         self.configs = Configs()
-        self.linter = Linter(self.documents, self.configs, self.publish, self.show_problem)
+        self.linter = Linter(self.documents, self.configs, self.publish, self.show_problem,
+                             self.report_failure)
         self._shown: set[ConfigProblem] = set()
         self._problem_uris: set[str] = set()
 
     def publish(self, uri: str, version: int | None, found: list[types.Diagnostic]) -> None:
         self.text_document_publish_diagnostics(
             types.PublishDiagnosticsParams(uri=uri, version=version, diagnostics=found))
+
+    def report_failure(self, what: str) -> None:
+        """An unexpected error (a bug): the traceback to stderr, the editor's
+        server log, one line to the client's log."""
+        log.exception("%s", what)
+        exc = sys.exc_info()[1]
+        self.window_log_message(types.LogMessageParams(
+            type=types.MessageType.Error,
+            message=f"yamlcheck: internal error: {what}: {type(exc).__name__}: {exc} "
+                    "(this is a bug)"))
 
     def show_problem(self, problem: ConfigProblem | None) -> None:
         """A config error: once as a message, and as diagnostics on the file."""
@@ -93,8 +105,8 @@ def guarded(default: Any = None) -> Callable[[F], F]:
         def run(*args: Any) -> Any:
             try:
                 return handler(*args)
-            except Exception:
-                log.exception("%s failed", handler.__name__)
+            except Exception:  # noqa: BLE001  (one bad request must not end the session)
+                server.report_failure(f"{handler.__name__} failed")
                 return default
         return run  # type: ignore[return-value]
     return wrap

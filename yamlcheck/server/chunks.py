@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from typing import Any, NamedTuple
 
-from yamlcheck.core.diagnostic import Diagnostic, Span
+from yamlcheck.core.diagnostic import Span
 from yamlcheck.document.builder import Builder, Fatal
 from yamlcheck.document.composer import parser
 from yamlcheck.document.loader import Loaded, load_text
@@ -132,7 +132,7 @@ class ChunkLoader:
     def __init__(self) -> None:
         self._parsed: dict[str, _Parsed] = {}
         self._placed: dict[tuple[str, int, int], _Placed] = {}
-        self.reused = 0  # items taken from the last version (for tests and benchmarks)
+        self.parsed = 0  # items the last load had to parse (for tests and benchmarks)
 
     def load(self, path: str, text: str) -> Loaded:
         """What ``yamlcheck.document.loader.load`` returns for this text."""
@@ -143,7 +143,6 @@ class ChunkLoader:
         chunks = split(source.text)
         placed = self._place(chunks) if chunks else None
         if placed is None:
-            self._parsed, self._placed = {}, {}
             return load_text(path, source)
         first, last = placed[0], placed[-1]
         root = PosList((first.list_span[0], first.list_span[1], last.list_span[2],
@@ -159,26 +158,25 @@ class ChunkLoader:
         parsed: dict[str, _Parsed] = {}
         placed: dict[tuple[str, int, int], _Placed] = {}
         result: list[_Placed] = []
-        self.reused = 0
+        self.parsed = 0
         for line, offset, text in chunks:
             key = (text, line, offset)
             part = self._placed.get(key) or placed.get(key)
             if part is None:
-                alone = parsed.get(text) or self._parsed.get(text) or _parse_chunk(text)
+                alone = parsed.get(text) or self._parsed.get(text)
                 if alone is None:
+                    self.parsed += 1
+                    alone = _parse_chunk(text)
+                if alone is None:
+                    self._parsed.update(parsed)  # keep what did parse for the next version
                     return None
                 parsed[text] = alone
                 part = _Placed(_shifted(alone.value, line, offset),
                                _shift_span(alone.item_span, line, offset),
                                _shift_span(alone.list_span, line, offset), line, offset)
             else:
-                self.reused += 1
                 parsed[text] = self._parsed.get(text) or parsed.get(text)  # type: ignore[assignment]
             placed[key] = part
             result.append(part)
         self._parsed, self._placed = parsed, placed
         return result
-
-
-def shift_diagnostics(found: list[Diagnostic], lines: int) -> list[Diagnostic]:
-    return [d._replace(line=d.line + lines, end_line=d.end_line + lines) for d in found]

@@ -11,7 +11,6 @@ engine is logged and publishes an empty list, never stale findings.
 from __future__ import annotations
 
 import asyncio
-import logging
 import os
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -28,8 +27,6 @@ from yamlcheck.server.configs import ConfigProblem, Configs
 from yamlcheck.server.diagnostics import to_lsp
 from yamlcheck.server.documents import DocumentStore, TextDocument
 from yamlcheck.targets import is_valohai_file
-
-log = logging.getLogger("yamlcheck.server")
 
 
 class Settings(NamedTuple):
@@ -77,13 +74,15 @@ def is_linted(uri: str) -> bool:
 class Linter:
     def __init__(self, documents: DocumentStore, configs: Configs,
                  publish: Callable[[str, int | None, list[types.Diagnostic]], None],
-                 report_problem: Callable[[ConfigProblem | None], None]) -> None:
+                 report_problem: Callable[[ConfigProblem | None], None],
+                 report_failure: Callable[[str], None]) -> None:
         self.documents = documents
         self.configs = configs
         self.settings = Settings()
         self.snapshots: dict[str, Snapshot] = {}
         self._publish = publish
         self._report_problem = report_problem
+        self._report_failure = report_failure
         self._pending: dict[str, asyncio.Task[None]] = {}
         self._loaders: dict[str, ChunkLoader] = {}
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="yamlcheck-lint")
@@ -125,8 +124,8 @@ class Linter:
             snapshot = await loop.run_in_executor(self._pool, self.lint, frozen)
         except asyncio.CancelledError:
             raise
-        except Exception:
-            log.exception("linting %s failed", uri)
+        except Exception:  # noqa: BLE001  (a bug in a rule must not take the server down)
+            self._report_failure(f"linting {uri} failed")
             snapshot = Snapshot(frozen, None, [])
         current = self.documents.get(uri)
         if current is None or current.version != version:
