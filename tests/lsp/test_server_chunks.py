@@ -10,10 +10,13 @@ import pytest
 from helpers import ROOT, corpus_dir
 from lsprotocol import types
 
+from yamlcheck.core.settings import Config, RuleSelection
 from yamlcheck.document.loader import load
 from yamlcheck.document.tree import PosList, PosMap
-from yamlcheck.server.chunks import ChunkLoader, split
+from yamlcheck.engine.run import lint_text
+from yamlcheck.server.chunks import ChunkLoader, SchemaMemo, split
 from yamlcheck.server.documents import TextDocument
+from yamlcheck.server.linting import lint_again
 
 EDITS = ["x", "\n", " ", "- ", ":", '"', "'", "#", "&a ", "*a", "\n- step:\n    name: a\n", "",
          "\t", "[", "{", "é", "🚀", "\r\n", "---\n", "  - name: b\n"]
@@ -67,6 +70,21 @@ def test_the_corpus_and_random_edits_load_as_a_whole() -> None:
             edits += 1
     assert split_ok > len(texts) // 2  # most real files take the item-by-item path
     assert parsed <= 2 * edits, (parsed, edits)  # an edit parses one or two items again
+
+
+def test_the_findings_of_successive_versions_are_those_of_lint() -> None:
+    """Items and schema findings reused across versions: every version's
+    findings equal a fresh lint's, fixes included."""
+    config = Config(rules=RuleSelection(select=("VH0", "VH1", "VH2", "VH3", "VH4", "VH5")))
+    rng = random.Random(99)
+    texts = corpus_texts()[::3]
+    for text in texts:
+        memo = SchemaMemo(ChunkLoader())
+        for _ in range(5):
+            again = lint_again(memo, "valohai.yaml", text, config).diagnostics
+            assert again == lint_text("valohai.yaml", text, config).diagnostics
+            at = rng.randrange(len(text) + 1)
+            text = text[:at] + rng.choice(EDITS) + text[at + rng.randrange(3):]
 
 
 def test_an_edit_parses_only_the_edited_item() -> None:

@@ -128,3 +128,20 @@ async def test_no_hover_on_plain_values(client: LanguageClient, workspace: Path)
     editor = Editor(client, workspace / "valohai.yaml", DOC)
     await editor.open()
     assert await _hover(client, editor, "python train.py", 2) is None
+
+
+async def test_hover_on_an_image_names_the_matching_registry_pattern(
+        client: LanguageClient, workspace: Path) -> None:
+    config = workspace / ".yamlcheck.yaml"
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text("registries:\n  - match: 'registry.example.com/team/*'\n    type: basic\n"
+                      "    docker-config: true\n", encoding="utf-8")
+    text = DOC.replace("image: python:3.12", "image: registry.example.com/team/trainer@sha256:"
+                       + "cd" * 32)
+    editor = Editor(client, workspace / "valohai.yaml", text)
+    await editor.open()
+    hover = await _hover(client, editor, "registry.example.com", 3)
+    assert hover is not None
+    assert "- registry: `registry.example.com`" in hover
+    assert "- repository: `team/trainer`" in hover and f"- digest: `sha256:{'cd' * 32}`" in hover
+    assert "- registry pattern: `registry.example.com/team/*` (basic, config line 2)" in hover

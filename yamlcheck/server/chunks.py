@@ -8,20 +8,25 @@ chunk now stands.  The result equals a load of the whole text (the tests
 compare the two on the corpus and on random edits); whenever that cannot be
 guaranteed (anchors or aliases, directives, document markers, other line
 breaks, anything at column 0 but items and comments, a chunk with a finding)
-the whole text is loaded as ``yamlcheck lint`` loads it.
+the whole text is loaded as ``yamlcheck lint`` loads it.  The schema stage's
+findings of an unchanged item are reused the same way (:class:`SchemaMemo`).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Any, NamedTuple
 
-from yamlcheck.core.diagnostic import Span
+from yamlcheck.core.diagnostic import Diagnostic, Span
+from yamlcheck.core.rule import Rule
 from yamlcheck.document.builder import Builder, Fatal
 from yamlcheck.document.composer import parser
 from yamlcheck.document.loader import Loaded, load_text
 from yamlcheck.document.reader import decode
+from yamlcheck.document.shape import Item
 from yamlcheck.document.tree import PosList, PosMap
+from yamlcheck.schema.validate import check_items
 
 # A line at column 0 that is neither an item start, a comment nor blank.
 _OTHER_TOP_LINE = re.compile(r"^(?!- |-$|#|[ \t]|$)", re.M)
@@ -133,6 +138,9 @@ class ChunkLoader:
         self._parsed: dict[str, _Parsed] = {}
         self._placed: dict[tuple[str, int, int], _Placed] = {}
         self.parsed = 0  # items the last load had to parse (for tests and benchmarks)
+        # (text, line, offset) of each top-level item of the last load, None
+        # when it loaded the whole text
+        self.chunks: list[tuple[str, int, int]] | None = None
 
     def load(self, path: str, text: str) -> Loaded:
         """What ``yamlcheck.document.loader.load`` returns for this text."""
@@ -142,6 +150,8 @@ class ChunkLoader:
             return load_text(path, source, loaded) if source is not None else loaded
         chunks = split(source.text)
         placed = self._place(chunks) if chunks else None
+        self.chunks = [(text, line, offset) for line, offset, text in chunks] \
+            if placed is not None and chunks else None
         if placed is None:
             return load_text(path, source)
         first, last = placed[0], placed[-1]
@@ -180,3 +190,38 @@ class ChunkLoader:
             result.append(part)
         self._parsed, self._placed = parsed, placed
         return result
+
+
+class SchemaMemo:
+    """The schema stage (``check_items``) for successive versions: an item
+    whose text is unchanged keeps its findings, moved to where it now stands.
+    An item's schema findings depend on its own text and index alone."""
+
+    def __init__(self, loader: ChunkLoader) -> None:
+        self.loader = loader
+        self._known: dict[tuple[str, int, str], tuple[int, int, list[Diagnostic]]] = {}
+
+    def __call__(self, items: list[Item], root: Any, path: str,
+                 missing: Mapping[str, type[Rule]] | None = None) -> list[Diagnostic]:
+        chunks = self.loader.chunks
+        known, self._known = self._known, {}
+        found: list[Diagnostic] = []
+        for item in items:
+            if chunks is None or item.index >= len(chunks):
+                found += check_items([item], root, path, missing)
+                continue
+            text, line, offset = chunks[item.index]
+            key = (text, item.index, path)
+            memo = known.get(key) or (line, offset, check_items([item], root, path, missing))
+            self._known[key] = memo
+            found += _moved(memo[2], line - memo[0], offset - memo[1])
+        return found
+
+
+def _moved(found: list[Diagnostic], lines: int, offset: int) -> list[Diagnostic]:
+    if not lines and not offset:
+        return found
+    return [d._replace(line=d.line + lines, end_line=d.end_line + lines,
+                       fix=d.fix._replace(start=d.fix.start + offset, end=d.fix.end + offset)
+                       if d.fix is not None else None) for d in found]
+

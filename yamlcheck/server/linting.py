@@ -11,6 +11,7 @@ engine is logged and publishes an empty list, never stale findings.
 from __future__ import annotations
 
 import asyncio
+import gc
 import os
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -20,9 +21,10 @@ from urllib.parse import unquote, urlparse
 from lsprotocol import types
 
 from yamlcheck.core.diagnostic import Diagnostic
+from yamlcheck.core.settings import Config
 from yamlcheck.document.findings import DocumentTooComplex
 from yamlcheck.engine import FileResult, analyse, finish
-from yamlcheck.server.chunks import ChunkLoader
+from yamlcheck.server.chunks import ChunkLoader, SchemaMemo
 from yamlcheck.server.configs import ConfigProblem, Configs
 from yamlcheck.server.diagnostics import to_lsp
 from yamlcheck.server.documents import DocumentStore, TextDocument
@@ -59,6 +61,21 @@ class Snapshot(NamedTuple):
     problem: ConfigProblem | None = None
 
 
+def lint_again(memo: SchemaMemo, path: str, text: str, config: Config) -> FileResult:
+    """What ``yamlcheck lint`` finds in ``text``, reusing what did not change
+    since the last version linted with ``memo`` (its items and their schema
+    findings)."""
+    collecting = gc.isenabled()
+    gc.disable()  # many small acyclic objects: the cycle collector would rescan them
+    try:
+        result = analyse(memo.loader.load(path, text), config, memo)
+        finish(result)
+    finally:
+        if collecting:
+            gc.enable()
+    return result
+
+
 def uri_to_path(uri: str) -> str:
     parsed = urlparse(uri)
     if parsed.scheme == "file":
@@ -84,7 +101,7 @@ class Linter:
         self._report_problem = report_problem
         self._report_failure = report_failure
         self._pending: dict[str, asyncio.Task[None]] = {}
-        self._loaders: dict[str, ChunkLoader] = {}
+        self._memos: dict[str, SchemaMemo] = {}  # each with its document's ChunkLoader
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="yamlcheck-lint")
 
     def schedule(self, uri: str, debounce: bool = True) -> None:
@@ -107,7 +124,7 @@ class Linter:
         task = self._pending.pop(uri, None)
         if task is not None:
             task.cancel()
-        self._loaders.pop(uri, None)
+        self._memos.pop(uri, None)
         self.snapshots.pop(uri, None)
         self._publish(uri, None, [])
 
@@ -143,9 +160,10 @@ class Linter:
                 len(text.encode("utf-8", "surrogatepass")) > self.settings.max_bytes:
             return Snapshot(document, None, [to_lsp(self._too_large(path, text), document)],
                             problem)
-        loader = self._loaders.setdefault(document.uri, ChunkLoader())
-        result = analyse(loader.load(path, text), config)
-        finish(result)
+        memo = self._memos.get(document.uri)
+        if memo is None:
+            memo = self._memos[document.uri] = SchemaMemo(ChunkLoader())
+        result = lint_again(memo, path, text, config)
         return Snapshot(document, result, [to_lsp(d, document) for d in result.diagnostics],
                         problem)
 
