@@ -7,6 +7,7 @@ import functools
 import logging
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TypeVar
 
 from lsprotocol import types
@@ -79,7 +80,7 @@ class YamlcheckServer(LanguageServer):
             type=types.MessageType.Error,
             message=f"yamlcheck: {problem.path}: invalid configuration, linting with the "
                     f"defaults: {problem.lines[0]}"))
-        uri = f"file://{problem.path}"
+        uri = Path(problem.path).as_uri()
         self._problem_uris.add(uri)
         self.publish(uri, None, [problem_diagnostic(*place) for place in problem.located()])
 
