@@ -1,10 +1,12 @@
 """Golden files: tests/golden/<CODE>/<case>.yaml next to <case>.out.
 
 Each .out holds the findings of the fixture with the default rules and the
-folder's own rule enabled, one per line: ``line:col-end_line:end_col CODE message``.  A file whose name starts
-with ``bad`` must produce its folder's code; one starting with ``good`` must
-not.  Regenerate with ``YAMLCHECK_UPDATE_GOLDEN=1 pytest tests/test_golden.py``
-and review the diff.
+folder's own rule enabled (and the configuration in <case>.config.yaml, if
+there is one, else the folder's .yamlcheck.yaml), one per line:
+``line:col-end_line:end_col CODE message``.  A file whose name starts with
+``bad`` must produce its folder's code; one starting with ``good`` must not.
+Regenerate with ``YAMLCHECK_UPDATE_GOLDEN=1 pytest tests/test_golden.py`` and
+review the diff.
 """
 
 from __future__ import annotations
@@ -18,13 +20,17 @@ from yamlcheck.engine.catalog import all_rules
 from yamlcheck.runner import LintOptions, Runner
 
 GOLDEN = Path(__file__).parent / "golden"
-FIXTURES = sorted(p for p in GOLDEN.glob("*/*.yaml") if not p.name.startswith("."))
+FIXTURES = sorted(p for p in GOLDEN.glob("*/*.yaml")
+                  if not p.name.startswith(".") and not p.name.endswith(".config.yaml"))
 REMOTE_ONLY = ("VH31",)  # tested against a real registry in tests/remote
 
 
 def render(path: Path) -> str:
-    # Every rule that is on by default, plus the folder's own rule.
-    options = LintOptions(paths=[str(path)], select=["VH", path.parent.name])
+    # Every rule that is on by default, plus the folder's own rule; a fixture
+    # with its own <case>.config.yaml is linted with that configuration.
+    own = path.with_name(f"{path.stem}.config.yaml")
+    options = LintOptions(paths=[str(path)], select=["VH", path.parent.name],
+                          config=str(own) if own.exists() else None)
     report = Runner(options).lint()
     lines = [f"{d.line}:{d.column}-{d.end_line}:{d.end_column} {d.code} {d.message}"
              for d in report.diagnostics]

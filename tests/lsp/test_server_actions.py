@@ -152,6 +152,10 @@ EXTRA_FIXTURES = {
              "        rules: {items: [1, 2]}\n",
     "VH454": STEP + "- task:\n    name: sweep\n    step: train\n    type: grid_serach\n"
              "    on-child-error: stop-all-and-eror\n    parameter-sets: [{}]\n",
+    "VH442": STEP + "    parameters:\n      - name: learning_rate\n        type: float\n"
+             "- pipeline:\n    name: flow\n    nodes:\n"
+             "      - {name: fit, type: execution, step: train}\n    edges: []\n"
+             "    parameters:\n      - {name: lr, target: fit.parameter.lerning_rate}\n",
 }
 
 

@@ -23,6 +23,7 @@ class YamlSyntaxError(Rule):
     - step:
         name: 'train
         image: docker.io/library/python:3.12
+        command: python train.py
     ```
 
     ## Use instead
@@ -30,6 +31,7 @@ class YamlSyntaxError(Rule):
     - step:
         name: 'train'
         image: docker.io/library/python:3.12
+        command: python train.py
     ```
     """
 
@@ -131,6 +133,8 @@ class UnknownItemKind(Rule):
     ```yaml
     - stpe:
         name: train
+        image: docker.io/library/python:3.12
+        command: python train.py
     ```
 
     ## Use instead
@@ -163,14 +167,28 @@ class DocumentTooComplex(Rule):
     minutes and gigabytes; yamlcheck reports it in milliseconds instead.
 
     ## Example
+    Six lines that expand to a million strings:
     ```yaml
-    - &a [x, x, x, x, x, x, x, x, x]
-    - &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]
-    - &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]
+    - &a [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]
+    - &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]
+    - &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]
+    - &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]
+    - &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]
+    - &f [*e, *e, *e, *e, *e, *e, *e, *e, *e, *e]
     ```
 
     ## Use instead
-    Write the values out, or use anchors only for small shared blocks.
+    Anchors for small shared values only:
+    ```yaml
+    - step:
+        name: train
+        image: &python docker.io/library/python:3.12
+        command: python train.py
+    - step:
+        name: evaluate
+        image: *python
+        command: python evaluate.py
+    ```
     """
 
     code = "VH005"

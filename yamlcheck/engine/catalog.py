@@ -15,9 +15,12 @@ from yamlcheck.images import registry_rules
 from yamlcheck.images import rules as image_rules
 from yamlcheck.registries import outcomes as registry_outcomes
 from yamlcheck.rules import (
+    connections,
+    durations,
     endpoints,
     items,
     overrides,
+    parameter_values,
     parameters,
     pipelines,
     placeholders,
@@ -38,12 +41,15 @@ RULE_SETS: tuple[tuple[type[Rule], ...], ...] = (
     registry_outcomes.RULES,  # VH310-VH318: --remote
     items.RULES,  # VH4xx: semantics
     steps.RULES,
+    durations.RULES,
     parameters.RULES,
+    parameter_values.RULES,
     placeholders.RULES,
     references.RULES,
     overrides.RULES,
     pipelines.RULES,
     sockets.RULES,
+    connections.RULES,
     tasks.RULES,
     endpoints.RULES,
 )

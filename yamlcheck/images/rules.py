@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from yamlcheck.core.diagnostic import Diagnostic, Severity
 from yamlcheck.images.fix import scalar_fix
 from yamlcheck.images.occurrences import images_of
+from yamlcheck.images.patterns import qualified_pattern
 from yamlcheck.rules.base import DocumentRule
 from yamlcheck.rules.context import LintContext
 
@@ -122,7 +123,11 @@ class ImageNotFullyQualified(DocumentRule):
 
     ## Fix
     `yamlcheck lint --fix` rewrites the image in place and keeps every other
-    byte of the file (comments, quotes, indentation, line endings).
+    byte of the file (comments, quotes, indentation, line endings).  There
+    is no automatic fix when a registry pattern written without a host
+    (`acme/*`) matches the image as written: the qualified image would no
+    longer match it and would be pulled without credentials, so image and
+    pattern must change together.
     """
 
     code = "VH203"
@@ -141,6 +146,16 @@ class ImageNotFullyQualified(DocumentRule):
                               f"image {occurrence.image!r} has no repository path; "
                               f"'{ref.path}' reads as a Docker Hub name, not a registry host "
                               "(write host/repository:tag)")
+                continue
+            found = occurrence.classification
+            if found is not None and found.match is not None and not found.keeps_match:
+                pattern = found.match.match
+                yield self.at(ctx.path, occurrence.span,
+                              f"image {occurrence.image!r} has no registry host, and the registry "
+                              f"pattern {pattern!r} matches it as written: qualifying only the "
+                              "image would lose those credentials; change both together, to "
+                              f"{ref.normalized!r} and {qualified_pattern(pattern)!r}, in "
+                              "valohai.yaml, in Valohai's registry settings and in .yamlcheck.yaml")
                 continue
             fix = scalar_fix(ctx.text, occurrence.span, ref.normalized)
             yield self.at(ctx.path, occurrence.span,
@@ -232,7 +247,8 @@ class ImageNotPinned(DocumentRule):
     """
     ## What it does
     Reports an image without an `@sha256:` digest.  Off by default; enable it
-    with `select: [VH206]` or `--select VH206`.
+    next to the others with `select: [VH, VH206]` or `--select VH,VH206`
+    (`select` replaces the list, so `VH206` alone selects only this rule).
 
     ## Why
     A tag can be pushed again; only a digest names exactly one image.

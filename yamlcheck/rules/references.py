@@ -37,11 +37,18 @@ class UnknownStep(DocumentRule):
     not checked.
 
     ## Why
-    Valohai refuses to run the pipeline or the task.  Its own validator checks
-    nodes but not tasks.
+    Valohai's validator refuses a node whose step does not exist ("node ...
+    step ... does not exist") and a task blueprint used by a node whose step
+    does not exist; for a task on its own it says nothing, but `vh task run`
+    refuses it ("references step ... which is not defined") and a task
+    without its step has no image or command to run.
 
     ## Example
     ```yaml
+    - step:
+        name: train
+        image: docker.io/library/python:3.12
+        command: python train.py
     - pipeline:
         name: flow
         nodes:
@@ -51,6 +58,10 @@ class UnknownStep(DocumentRule):
 
     ## Use instead
     ```yaml
+    - step:
+        name: train
+        image: docker.io/library/python:3.12
+        command: python train.py
     - pipeline:
         name: flow
         nodes:
@@ -88,18 +99,47 @@ class UnknownTask(DocumentRule):
     define.
 
     ## Why
-    Valohai refuses the pipeline.
+    Valohai's validator refuses the pipeline ("node ... task ... does not
+    exist").
 
     ## Example
     ```yaml
-    nodes:
-      - {name: search, type: task, task: hyperparameter-serach}
+    - step:
+        name: train
+        image: docker.io/library/python:3.12
+        command: python train.py {parameters}
+        parameters:
+          - {name: learning_rate, type: float, default: 0.001}
+    - task:
+        name: lr-search
+        step: train
+        parameters:
+          - {name: learning_rate, style: multiple, rules: {items: [0.01, 0.001]}}
+    - pipeline:
+        name: search
+        nodes:
+          - {name: search, type: task, task: lr-serach}
+        edges: []
     ```
 
     ## Use instead
     ```yaml
-    nodes:
-      - {name: search, type: task, task: hyperparameter-search}
+    - step:
+        name: train
+        image: docker.io/library/python:3.12
+        command: python train.py {parameters}
+        parameters:
+          - {name: learning_rate, type: float, default: 0.001}
+    - task:
+        name: lr-search
+        step: train
+        parameters:
+          - {name: learning_rate, style: multiple, rules: {items: [0.01, 0.001]}}
+    - pipeline:
+        name: search
+        nodes:
+          - {name: search, type: task, task: lr-search}
+        edges: []
     ```
     """
 
@@ -126,12 +166,17 @@ class UnknownEndpoint(DocumentRule):
     file does not define.
 
     ## Why
-    The deployment node would try to create a version with an endpoint that
-    does not exist, and fail at the end of an otherwise finished pipeline.
+    Valohai's validator does not check these names, and the platform's
+    handling is not documented (so this is a warning).  The deployment node
+    would try to create a version with an endpoint that does not exist, and
+    probably fail at the end of an otherwise finished pipeline.
 
     ## Example
     ```yaml
-    - endpoint: {name: predict, image: docker.io/library/python:3.12, server-command: python serve.py}
+    - endpoint:
+        name: predict
+        image: docker.io/library/python:3.12
+        server-command: python serve.py
     - pipeline:
         name: ship
         nodes:
@@ -141,13 +186,21 @@ class UnknownEndpoint(DocumentRule):
 
     ## Use instead
     ```yaml
+    - endpoint:
+        name: predict
+        image: docker.io/library/python:3.12
+        server-command: python serve.py
+    - pipeline:
+        name: ship
+        nodes:
           - {name: deploy, type: deployment, deployment: prod, endpoints: [predict]}
+        edges: []
     ```
     """
 
     code = "VH452"
     name = "unknown-endpoint"
-    severity = Severity.ERROR
+    severity = Severity.WARNING
     summary = "A deployment node names an endpoint that is not defined"
 
     def check(self, ctx: LintContext) -> Iterator[Diagnostic]:

@@ -7,10 +7,13 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-# Keywords that never change whether an instance is valid.
+# Keywords that never change whether an instance is valid: the standard
+# annotations, and the ones editors read (VS Code's JSON language service and
+# yaml-language-server show them in hovers and messages).
 ANNOTATIONS = frozenset((
     "$schema", "$id", "$comment", "$defs", "title", "description", "default", "examples",
-    "deprecated", "readOnly", "writeOnly", "markdownDescription",
+    "deprecated", "readOnly", "writeOnly", "markdownDescription", "enumDescriptions",
+    "markdownEnumDescriptions", "errorMessage", "patternErrorMessage",
 ))
 
 
@@ -47,14 +50,19 @@ def _inline(node: Any, defs: dict[str, Any], seen: tuple[str, ...]) -> Any:
     return {**rest, "allOf": [*rest.get("allOf", []), target]}
 
 
-@cache
-def definition(name: str, schema_name: str = "valohai.schema.json") -> dict[str, Any]:
-    """``$defs[name]`` with every reference replaced by its target.
-
-    Without ``$ref`` the jsonschema library needs no reference resolution at
-    validation time, which makes it several times faster."""
-    root = schema(schema_name)
+def inline(root: dict[str, Any], name: str) -> dict[str, Any]:
+    """``root["$defs"][name]`` (or the root itself for ``"#"``) with every
+    reference replaced by its target."""
     defs = root.get("$defs", {})
     if name == "#":
         return _inline({k: v for k, v in root.items() if k != "$defs"}, defs, ())
     return _inline(defs[name], defs, (name,))
+
+
+@cache
+def definition(name: str, schema_name: str = "valohai.schema.json") -> dict[str, Any]:
+    """A bundled schema's definition with every reference inlined (see ``inline``).
+
+    Without ``$ref`` the jsonschema library needs no reference resolution at
+    validation time, which makes it several times faster."""
+    return inline(schema(schema_name), name)

@@ -8,14 +8,13 @@ so navigation sees names exactly as the rules do.
 
 from __future__ import annotations
 
-from functools import cached_property
 from typing import NamedTuple
 
 from yamlcheck.core.diagnostic import Span
-from yamlcheck.document.model import Obj, Step
+from yamlcheck.document.model import Obj
 from yamlcheck.rules.context import LintContext
 from yamlcheck.rules.edges import all_ends
-from yamlcheck.rules.placeholders import placeholders
+from yamlcheck.rules.placeholders import command_sets, placeholders
 
 Key = tuple[str, ...]  # ("step", name), ("node", pipeline, name), ("parameter", step, name)...
 
@@ -65,10 +64,6 @@ class NameIndex:
                 seen.setdefault(key[-1], None)
         return list(seen)
 
-    @cached_property
-    def steps(self) -> dict[str, Step]:
-        return self.ctx.doc.step_map
-
     # -- building ------------------------------------------------------------
     def _add(self, key: Key, span: Span, definition: bool) -> None:
         start, end = _inside_quotes(self.text, span)
@@ -93,7 +88,7 @@ class NameIndex:
                 self._name("parameter", parameter, step.name)
             for item in step.inputs:
                 self._name("input", item, step.name)
-            self._placeholders(step)
+        self._placeholders()
         for task in doc.tasks:
             self._name("task", task)
             self._reference("step", task, "step")
@@ -109,17 +104,21 @@ class NameIndex:
         if obj.name is not None:
             self._add((kind, *scope, obj.name), obj.name_span, False)
 
-    def _placeholders(self, step: Step) -> None:
-        assert step.name is not None
-        for found in placeholders(self.ctx, step):
-            if found.head not in ("parameter", "parameter-value") or not found.argument:
+    def _placeholders(self) -> None:
+        """``{parameter:x}`` in the commands of steps and of node overrides."""
+        for commands in command_sets(self.ctx):
+            step = commands.step
+            if step is None or step.name is None:
                 continue
-            span = found.span
-            if span[5] - span[4] != len(found.text):
-                continue  # not written literally (escapes, folded lines)
-            start = span[4] + len(found.head) + 2
-            self.found.append(Occurrence(("parameter", step.name, found.argument), start,
-                                         start + len(found.argument), False))
+            for found in placeholders(self.ctx, commands.lines):
+                if found.head not in ("parameter", "parameter-value") or not found.argument:
+                    continue
+                span = found.span
+                if span[5] - span[4] != len(found.text):
+                    continue  # not written literally (escapes, folded lines)
+                start = span[4] + len(found.head) + 2
+                self.found.append(Occurrence(("parameter", step.name, found.argument), start,
+                                             start + len(found.argument), False))
 
     def _pipelines(self) -> None:
         doc = self.ctx.doc

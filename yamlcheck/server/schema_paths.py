@@ -149,10 +149,3 @@ def values(path: Sequence[Step], instances: Sequence[Any] = ()) -> list[Any]:
         if kinds == "boolean" or (isinstance(kinds, list) and "boolean" in kinds):
             found += [v for v in (True, False) if v not in found]
     return found
-
-
-def required(path: Sequence[Step], instance: Any = None) -> set[str]:
-    found: set[str] = set()
-    for node in schemas_at(path, [None] * len(path) + [instance]):
-        found.update(k for k in node.get("required") or () if isinstance(k, str))
-    return found
