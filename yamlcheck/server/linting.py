@@ -30,6 +30,8 @@ from yamlcheck.server.diagnostics import to_lsp
 from yamlcheck.server.documents import DocumentStore, TextDocument
 from yamlcheck.targets import is_valohai_file
 
+FULL_COLLECTION_EVERY = 200  # lints
+
 
 class Settings(NamedTuple):
     """What a client may set in ``initializationOptions``."""
@@ -102,6 +104,7 @@ class Linter:
         self._report_failure = report_failure
         self._pending: dict[str, asyncio.Task[None]] = {}
         self._memos: dict[str, SchemaMemo] = {}  # each with its document's ChunkLoader
+        self._lints = 0
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="yamlcheck-lint")
 
     def schedule(self, uri: str, debounce: bool = True) -> None:
@@ -164,8 +167,20 @@ class Linter:
         if memo is None:
             memo = self._memos[document.uri] = SchemaMemo(ChunkLoader())
         result = lint_again(memo, path, text, config)
+        self._spare_the_collector()
         return Snapshot(document, result, [to_lsp(d, document) for d in result.diagnostics],
                         problem)
+
+    def _spare_the_collector(self) -> None:
+        """Keep what a lint leaves (the document's items, mostly acyclic and
+        freed by reference counting) out of the cycle collector's full passes,
+        which would otherwise rescan them after every change; now and then
+        let it look at everything once, so that no cyclic garbage stays."""
+        self._lints += 1
+        if self._lints % FULL_COLLECTION_EVERY == 0:
+            gc.unfreeze()
+            gc.collect()
+        gc.freeze()
 
     def _too_large(self, path: str, text: str) -> Diagnostic:
         size = len(text.encode("utf-8", "surrogatepass")) / (1024 * 1024)
