@@ -182,3 +182,26 @@ async def test_positions_count_utf16_code_units(client: LanguageClient, workspac
     after = await editor.edit((3, column), (3, column + 4), "epochs")
     assert "{parameter:epochs}" in editor.text
     assert _got(after) == _expected(editor.path, editor.text) == []
+
+
+@pytest_lsp.fixture(config=ClientServerConfig(server_command=SERVER, client_factory=make_client))
+async def utf8_client(lsp_client: LanguageClient, workspace: Path):  # type: ignore[no-untyped-def]
+    """A client that counts positions in UTF-8 bytes."""
+    params = types.InitializeParams(
+        capabilities=types.ClientCapabilities(general=types.GeneralClientCapabilities(
+            position_encodings=[types.PositionEncodingKind.Utf8])),
+        root_uri=workspace.as_uri(), initialization_options={"debounceMs": 0})
+    result = await lsp_client.initialize_session(params)
+    assert result.capabilities.position_encoding == types.PositionEncodingKind.Utf8
+    yield
+    await lsp_client.shutdown_session()
+
+
+async def test_positions_in_utf8_when_the_client_asks(utf8_client: LanguageClient,
+                                                      workspace: Path) -> None:
+    text = GOOD.replace("{parameters}", "🚀 é {parameter:nope} {parameters}")
+    editor = Editor(utf8_client, workspace / "valohai.yaml", text)
+    found = await editor.open()
+    line = text.split("\n")[3]
+    start = next(d for d in found if d.code == "VH420").range.start
+    assert start.character == len(line[: line.index("{parameter:")].encode("utf-8"))
