@@ -69,6 +69,15 @@ async def test_names_in_a_half_typed_document(client: LanguageClient, workspace:
     assert outputs == ["data.csv"]
 
 
+async def test_parameters_in_a_node_override_command(client: LanguageClient,
+                                                     workspace: Path) -> None:
+    text = BASE.replace("        step: train\n", "        step: train\n        override:\n"
+                        "          command: python tune.py {parameter:ep\n")
+    editor = await _open(client, workspace, text)
+    assert await _labels(client, editor, "tune.py {parameter:ep", 21) == [
+        "learning_rate", "epochs"]
+
+
 async def test_keys_allowed_at_the_cursor(client: LanguageClient, workspace: Path) -> None:
     text = BASE.replace("    inputs:\n", "    ti\n    inputs:\n").replace(
         "        type: float\n", "        type: float\n        \n")

@@ -29,7 +29,7 @@ async def _relinted(client: LanguageClient, editor: Editor, notify) -> list[type
     return await waiting
 
 
-async def test_the_servers_asks_to_watch_config_files(client: LanguageClient,
+async def test_the_server_asks_to_watch_config_files(client: LanguageClient,
                                                       workspace: Path) -> None:
     editor = Editor(client, workspace / "valohai.yaml", DOC)
     await editor.open()

@@ -68,7 +68,7 @@ async def test_hover_on_keys_shows_the_schema_description(client: LanguageClient
     assert "The Docker image" in (await _hover(client, editor, "image:") or "")
 
 
-async def test_hover_reads_descriptions_through_refs_and_conditions() -> None:
+def test_hover_reads_descriptions_through_refs_and_conditions() -> None:
     """A node's keys come from an if/then on its type, and a step's command
     through a $ref: the reading follows both."""
     assert schema_paths.description((0, "step", "image"))
@@ -145,3 +145,13 @@ async def test_hover_on_an_image_names_the_matching_registry_pattern(
     assert "- registry: `registry.example.com`" in hover
     assert "- repository: `team/trainer`" in hover and f"- digest: `sha256:{'cd' * 32}`" in hover
     assert "- registry pattern: `registry.example.com/team/*` (basic, config line 2)" in hover
+
+
+async def test_hover_on_a_placeholder_in_a_node_override(client: LanguageClient,
+                                                         workspace: Path) -> None:
+    text = DOC.replace("        step: train\n", "        step: train\n        override:\n"
+                       "          command: python tune.py {parameter:epochs}\n")
+    editor = Editor(client, workspace / "valohai.yaml", text)
+    await editor.open()
+    found = await _hover(client, editor, "tune.py {parameter:epochs}", 12)
+    assert found is not None and "parameter `epochs` of step `train`" in found

@@ -21,7 +21,7 @@ from yamlcheck.server import schema_paths
 from yamlcheck.server.documents import TextDocument
 from yamlcheck.server.index import NameIndex
 from yamlcheck.server.linting import Snapshot
-from yamlcheck.server.locate import by_indent, siblings
+from yamlcheck.server.locate import by_indent, read_line, siblings
 
 _PLACEHOLDER = re.compile(r"\{(parameter|parameter-value):([^{}:\s]*)$")
 _SOCKET_TEXT = re.compile(r"[^\s\[\],'\"{}]*$")
@@ -64,6 +64,21 @@ def _item_index(lines: list[str], line: int) -> int:
     return max(0, count - 1)
 
 
+def _override_step(lines: list[str], number: int) -> str | None:
+    """The step of the pipeline node whose ``override`` holds line ``number``."""
+    below = read_line(lines[number])
+    column = below.key_column if below is not None else len(lines[number])
+    for above in range(number - 1, -1, -1):
+        read = read_line(lines[above])
+        if read is None or read.key_column >= column:
+            continue
+        if read.key != "override":
+            return None
+        step = siblings(lines, above, read.key_column).get("step", "").strip("'\"")
+        return step or None
+    return None
+
+
 def _item(ctx: LintContext, index: int) -> tuple[str, Obj] | None:
     for item, obj in ctx.doc.objects:
         if item.index == index:
@@ -102,9 +117,12 @@ def complete(document: TextDocument, snapshot: Snapshot | None, position: types.
     if placeholder:
         ctx = _context(document, snapshot, number)
         found = _item(ctx, index) if ctx else None
-        if ctx is None or found is None or found[0] != "step":
+        if ctx is None or found is None:
             return None
-        names = NameIndex(ctx).names("parameter", found[1].name or "")
+        step = found[1].name if found[0] == "step" else _override_step(lines, number)
+        if step is None:
+            return None
+        names = NameIndex(ctx).names("parameter", step)
         return result(_items(names, types.CompletionItemKind.Variable,
                              span(len(placeholder.group(2))), "parameter", "}"))
     place = by_indent(lines, number, column)

@@ -10,7 +10,7 @@ from typing import Any
 from lsprotocol import types
 
 from yamlcheck.core.settings import Config, HostSettings
-from yamlcheck.document.model import Step
+from yamlcheck.document.model import Pipeline, Step
 from yamlcheck.engine.catalog import get_rule
 from yamlcheck.registries.cache import ResultCache, image_key
 from yamlcheck.registries.outcomes import Outcome
@@ -82,10 +82,8 @@ def _suppressed_rule(line: str, column: int) -> tuple[str, int, int] | None:
 def _placeholder(ctx: LintContext, path: tuple[Any, ...], line: str,
                  column: int) -> tuple[str, int, int] | None:
     match = next((m for m in _PLACEHOLDER.finditer(line) if m.start() <= column <= m.end()), None)
-    if match is None or not path or not isinstance(path[0], int):
-        return None
-    step = next((obj for item, obj in ctx.doc.objects if item.index == path[0]), None)
-    if not isinstance(step, Step):
+    step = _step_at(ctx, path) if match is not None else None
+    if match is None or step is None:
         return None
     name = match.group(2)
     parameter = step.parameter(name)
@@ -103,6 +101,23 @@ def _placeholder(ctx: LintContext, path: tuple[Any, ...], line: str,
     else:
         rows += ["", "Replaced by the parameter's value alone."]
     return "\n".join(rows), match.start(), match.end()
+
+
+def _step_at(ctx: LintContext, path: tuple[Any, ...]) -> Step | None:
+    """The step whose commands hold ``path``: a step's own, or the step of the
+    pipeline node whose override holds it."""
+    if not path or not isinstance(path[0], int):
+        return None
+    obj = next((obj for item, obj in ctx.doc.objects if item.index == path[0]), None)
+    if isinstance(obj, Step):
+        return obj
+    if isinstance(obj, Pipeline) and len(path) > 4 and path[2] == "nodes" and \
+            path[4] == "override" and isinstance(path[3], int):
+        nodes = obj.get("nodes")
+        node = nodes[path[3]] if isinstance(nodes, list) and path[3] < len(nodes) else None
+        name = node.get("step") if isinstance(node, dict) else None
+        return ctx.doc.step_map.get(name) if isinstance(name, str) else None
+    return None
 
 
 def _show(value: Any) -> str:
