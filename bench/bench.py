@@ -29,7 +29,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -219,16 +219,23 @@ def run(short: bool) -> str:
     return "\n".join(parts)
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def command_line(measure: Callable[[bool], str], name: str, doc: str,
+                 argv: list[str] | None = None) -> int:
+    """A benchmark's command: ``--short`` or not, the report printed and
+    written to bench/results/``name``."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
     parser.add_argument("--short", action="store_true", help="fewer repetitions (CI)")
     args = parser.parse_args(argv)
-    report = run(args.short)
+    report = measure(args.short)
     print(report)
     results = HERE / "results"
     results.mkdir(exist_ok=True)
-    (results / "offline.md").write_text(report)
+    (results / name).write_text(report)
     return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    return command_line(run, "offline.md", __doc__ or "", argv)
 
 
 if __name__ == "__main__":

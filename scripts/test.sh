@@ -23,4 +23,5 @@ fi
 .venv/bin/python scripts/version_matrix.py
 # The benchmarks in their short mode: they print the tables, they do not fail on timings.
 .venv/bin/python bench/bench.py --short
+.venv/bin/python bench/lsp.py --short
 .venv/bin/python bench/remote.py --images 40 --runs 1

@@ -362,3 +362,15 @@ def test_a_config_file_stands_for_the_files_it_governs(project: Path, config: st
     status, out, _ = run_cli("lint", config, "--format", "json", cwd=project)
     assert json.loads(out)["files"] == linted
     assert status == (1 if linted else 0)
+
+
+def test_server_without_its_extra_names_the_extra_and_exits_2() -> None:
+    """Where pygls cannot be imported, ``yamlcheck server`` says which extra to install."""
+    code = ("import sys; sys.modules['pygls'] = None; sys.argv = ['yamlcheck', 'server']; "
+            "from yamlcheck.cli import main; main()")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            timeout=60, check=False, stdin=subprocess.DEVNULL)
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        "yamlcheck: the language server needs its extra: pip install 'yamlcheck[lsp]'"]
+    assert result.stdout == ""

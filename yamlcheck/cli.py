@@ -214,6 +214,22 @@ def schema(
     sys.stdout.write(read_text(f"{which.value}.schema.json"))
 
 
+@app.command(epilog=(
+    "**Examples**\n\n* `yamlcheck server` (started by the editor, which talks to it over stdio)"
+))
+def server() -> None:
+    """Run the language server for editors: LSP over stdin/stdout."""
+    from importlib.util import find_spec
+
+    if find_spec("pygls") is None or find_spec("lsprotocol") is None:
+        print("yamlcheck: the language server needs its extra: pip install 'yamlcheck[lsp]'",
+              file=sys.stderr)
+        raise typer.Exit(2)
+    from yamlcheck.server.app import run
+
+    run()
+
+
 def main() -> None:
     """Console entry point: internal errors exit 3 with one line (traceback with -v)."""
     try:

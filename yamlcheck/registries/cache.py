@@ -18,6 +18,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from yamlcheck.core.settings import HostSettings, RegistryEntry
+from yamlcheck.images.providers import is_loopback
 from yamlcheck.registries.outcomes import Outcome
 
 log = logging.getLogger("yamlcheck.registries")
@@ -33,6 +35,23 @@ def cache_dir() -> Path:
 
 def key(*parts: str) -> str:
     return hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()
+
+
+def endpoint_base(registry: str, settings: HostSettings) -> str:
+    """The URL a registry is reached at (the configured endpoint, or https)."""
+    if settings.endpoint:
+        return settings.endpoint.rstrip("/")
+    api = "registry-1.docker.io" if registry == "docker.io" else registry
+    plain = settings.insecure_http or (is_loopback(registry) and not settings.ca_bundle)
+    return f"{'http' if plain else 'https'}://{api}"
+
+
+def image_key(registry: str, repository: str, reference: str, platform: str | None,
+              entry: RegistryEntry | None, settings: HostSettings) -> str:
+    """The cache key of one image check: where, what, for which platform, as whom."""
+    who = "anonymous" if entry is None else json.dumps(
+        [entry.match, entry.type, sorted(entry.options.items())], default=str)
+    return key(endpoint_base(registry, settings), repository, reference, platform or "", who)
 
 
 class ResultCache:

@@ -25,6 +25,7 @@ import requests
 from yamlcheck.core.settings import HostSettings
 from yamlcheck.images.providers import host_of, is_loopback
 from yamlcheck.registries import challenge
+from yamlcheck.registries.cache import endpoint_base
 from yamlcheck.registries.credentials import Credential, CredentialRejected
 
 log = logging.getLogger("yamlcheck.registries")
@@ -52,13 +53,7 @@ class Endpoint:
     def __init__(self, registry: str, settings: HostSettings) -> None:
         self.registry = registry
         self.settings = settings
-        if settings.endpoint:
-            base = settings.endpoint.rstrip("/")
-        else:
-            api = "registry-1.docker.io" if registry == "docker.io" else registry
-            plain = settings.insecure_http or (is_loopback(registry) and not settings.ca_bundle)
-            base = f"{'http' if plain else 'https'}://{api}"
-        self.base = base
+        self.base = base = endpoint_base(registry, settings)
         parts = urlsplit(base)
         self.netloc = parts.netloc
         self.http = parts.scheme == "http"

@@ -3,7 +3,6 @@ outcomes into findings (VH310-VH317) at each place the image is written."""
 
 from __future__ import annotations
 
-import json
 import logging
 import sys
 import threading
@@ -17,7 +16,7 @@ from yamlcheck.core.options import LintOptions
 from yamlcheck.core.settings import Config, HostSettings, RegistryEntry
 from yamlcheck.images.fix import scalar_fix
 from yamlcheck.images.reference import Reference
-from yamlcheck.registries.cache import ResultCache, key
+from yamlcheck.registries.cache import ResultCache, image_key
 from yamlcheck.registries.check import ImageCheck, Wanted
 from yamlcheck.registries.client import Client, Deadline, Endpoint
 from yamlcheck.registries.credentials import (
@@ -52,10 +51,8 @@ class Job(NamedTuple):
     platform: str | None
 
     def cache_key(self) -> str:
-        who = "anonymous" if self.entry is None else json.dumps(
-            [self.entry.match, self.entry.type, sorted(self.entry.options.items())], default=str)
-        endpoint = Endpoint(self.ref.registry, self.settings).base
-        return key(endpoint, self.ref.repository, self.ref.reference, self.platform or "", who)
+        return image_key(self.ref.registry, self.ref.repository, self.ref.reference,
+                         self.platform, self.entry, self.settings)
 
 
 def _platform(options: LintOptions, config: Config) -> str | None:

@@ -1,0 +1,25 @@
+"""A real client for every test: ``yamlcheck server`` in a subprocess, over stdio."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import pytest_lsp
+from lsp_support import SERVER, make_client, start
+from pytest_lsp import ClientServerConfig, LanguageClient
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Path:
+    """A repository folder (config discovery stops at its .git)."""
+    root = tmp_path / "repo"
+    (root / ".git").mkdir(parents=True)
+    return root
+
+
+@pytest_lsp.fixture(config=ClientServerConfig(server_command=SERVER, client_factory=make_client))
+async def client(lsp_client: LanguageClient, workspace: Path):  # type: ignore[no-untyped-def]
+    await start(lsp_client, workspace)
+    yield
+    await lsp_client.shutdown_session()
