@@ -10,11 +10,17 @@ from lsp_support import SERVER, make_client, start
 from pytest_lsp import ClientServerConfig, LanguageClient
 
 
+SCRIPTS = ("train.py", "eval.py", "prepare.py", "tune.py")  # what the tests' steps run
+
+
 @pytest.fixture
 def workspace(tmp_path: Path) -> Path:
-    """A repository folder (config discovery stops at its .git)."""
+    """A project folder (config discovery stops at its .git) with the scripts
+    the tests' commands run, so the repository checks find them."""
     root = tmp_path / "repo"
     (root / ".git").mkdir(parents=True)
+    for script in SCRIPTS:
+        (root / script).write_text("print('hello')\n")
     return root
 
 

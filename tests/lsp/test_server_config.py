@@ -44,6 +44,8 @@ async def test_a_changed_config_file_is_read_again(client: LanguageClient,
     config = workspace / ".yamlcheck.yaml"
     config.parent.mkdir(parents=True, exist_ok=True)
     config.write_text("rules:\n  ignore: [VH203]\n", encoding="utf-8")
+    (workspace / "sub").mkdir()
+    (workspace / "sub" / "train.py").write_text("print('training')\n")  # what DOC runs
     editor = Editor(client, workspace / "sub" / "valohai.yaml", DOC)
     assert _codes(await editor.open()) == []  # the config one folder up applies
     config.write_text("rules:\n  ignore: [VH205]\n", encoding="utf-8")
@@ -90,3 +92,16 @@ async def test_other_yaml_files_are_not_linted(client: LanguageClient, workspace
     editor = Editor(client, workspace / "valohai.yaml", DOC)
     await editor.open()  # published after the other file would have been
     assert other.uri not in client.diagnostics
+
+
+async def test_a_save_asks_the_repository_again(client: LanguageClient, workspace: Path) -> None:
+    """The repository checks run as in `yamlcheck lint`; what git and the disk
+    said is reused while typing and asked again after a save."""
+    text = DOC.replace("python train.py", "python run.py").replace("python:3.12",
+                                                                  "docker.io/library/python:3.12")
+    editor = Editor(client, workspace / "valohai.yaml", text)
+    assert _codes(await editor.open()) == ["VH501"]
+    (workspace / "run.py").write_text("print('run')\n")
+    found = await _relinted(client, editor, lambda: client.text_document_did_save(
+        types.DidSaveTextDocumentParams(text_document=editor.document)))
+    assert _codes(found) == []

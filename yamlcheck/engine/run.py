@@ -5,13 +5,16 @@ files at once."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from yamlcheck.core.options import LintOptions
 from yamlcheck.core.settings import Config
 from yamlcheck.document.loader import load
 from yamlcheck.engine.lint import analyse, finish
 from yamlcheck.engine.result import FileResult
+
+if TYPE_CHECKING:
+    from yamlcheck.repository.stage import RepositoryView
 
 
 class Source(NamedTuple):
@@ -25,19 +28,27 @@ class Source(NamedTuple):
 def lint_sources(sources: Sequence[Source], options: LintOptions) -> list[FileResult]:
     """Every finding for every source, suppressions and selection applied."""
     results = [analyse(load(source.path, source.data), source.config) for source in sources]
+    complete(results, options)
+    return results
+
+
+def complete(results: list[FileResult], options: LintOptions,
+             repository: RepositoryView | None = None) -> None:
+    """The stages after each file's own analysis, in order: the repository,
+    the registries, then suppressions and rule selection.  ``repository`` is
+    what an earlier run learnt of the disk and git, to be reused."""
     if options.no_repo:
         _without_repository_checks(results)
     elif results:
         from yamlcheck.repository.stage import check_repository
 
-        check_repository(results)
+        check_repository(results, repository)
     if options.remote and results:
         from yamlcheck.registries.stage import check_remote
 
         check_remote(results, options)
     for result in results:
         finish(result)
-    return results
 
 
 # --no-repo turns off every VH5xx check, VH505 included although it reads

@@ -57,8 +57,11 @@ def folder_on_disk(path: str) -> Path | None:
     return Path(os.path.realpath(os.path.dirname(os.path.abspath(path))))
 
 
-class _Run:
-    """What one run learns about the disk and the repositories, asked once."""
+class RepositoryView:
+    """What one run learns about the disk and the repositories, asked once.
+
+    A run of the command line makes one; the language server keeps one for a
+    few seconds across lints, so that typing does not start git each time."""
 
     def __init__(self) -> None:
         self.shipping = Shipping()
@@ -102,9 +105,9 @@ class _Run:
         return self._listed[key]
 
 
-def check_repository(results: list[LintedFile]) -> None:
+def check_repository(results: list[LintedFile], view: RepositoryView | None = None) -> None:
     """Add the repository findings to every result whose file is on disk."""
-    run = _Run()
+    run = view if view is not None else RepositoryView()
     for result in results:
         ctx = result.context
         project = folder_on_disk(result.path) if ctx is not None else None
@@ -114,7 +117,7 @@ def check_repository(results: list[LintedFile]) -> None:
         result.diagnostics.extend(_check(ctx, project, run))
 
 
-def _check(ctx: LintContext, project: Path, run: _Run) -> Iterator[Diagnostic]:
+def _check(ctx: LintContext, project: Path, run: RepositoryView) -> Iterator[Diagnostic]:
     for need in needs(ctx):
         yield from _judge(ctx.path, need, project, run)
     for endpoint in ctx.doc.endpoints:
@@ -210,7 +213,7 @@ class _Scalar:
 
 
 # -- judging one need ---------------------------------------------------------------
-def _judge(path: str, need: Need, project: Path, run: _Run) -> Iterator[Diagnostic]:
+def _judge(path: str, need: Need, project: Path, run: RepositoryView) -> Iterator[Diagnostic]:
     reference = need.reference
     missing_rule = EndpointFileMissing if need.endpoint else CommandFileMissing
     shipped_rule = EndpointFileMissing if need.endpoint else CommandFileNotShipped
@@ -257,7 +260,7 @@ def _candidates(reference: Reference) -> tuple[str, ...]:
     return f"{base}.py", f"{base}/{last}"
 
 
-def _module_file(project: Path, reference: Reference, run: _Run) -> tuple[str | None, bool]:
+def _module_file(project: Path, reference: Reference, run: RepositoryView) -> tuple[str | None, bool]:
     """(the module's file, whether its top-level package is in the project)."""
     for candidate in _candidates(reference):
         if run.kind(project, candidate) == "file":
@@ -276,7 +279,7 @@ def _where(reference: Reference) -> str:
     return f" (after `cd {reference.folder}`)" if reference.folder else ""
 
 
-def _missing(need: Need, project: Path, run: _Run) -> str:
+def _missing(need: Need, project: Path, run: RepositoryView) -> str:
     reference = need.reference
     if reference.kind == FILE:
         shown = f" as {reference.path!r}" if posixpath.normpath(reference.text) != reference.path \
@@ -295,7 +298,7 @@ def _missing(need: Need, project: Path, run: _Run) -> str:
             f"folder: neither {first} nor {second} exists{_where(reference)}{hint}")
 
 
-def _not_in_project(need: Need, project: Path, run: _Run) -> str:
+def _not_in_project(need: Need, project: Path, run: RepositoryView) -> str:
     reference = need.reference
     top = reference.text.split(".")[0]
     guess = run.guess(project, reference.folder, top, True)

@@ -167,15 +167,21 @@ def did_close(params: types.DidCloseTextDocumentParams) -> None:
 @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
 @guarded()
 def did_save(params: types.DidSaveTextDocumentParams) -> None:
+    server.linter.files_changed()  # a saved file may be one a command runs
     if is_config_file(uri_to_path(params.text_document.uri)):
         server.config_changed()
+    else:
+        server.linter.schedule_all()
 
 
 @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
 @guarded()
 def did_change_watched_files(params: types.DidChangeWatchedFilesParams) -> None:
+    server.linter.files_changed()
     if any(is_config_file(uri_to_path(change.uri)) for change in params.changes):
         server.config_changed()
+    else:
+        server.linter.schedule_all()
 
 
 @server.feature(types.TEXT_DOCUMENT_CODE_ACTION, types.CodeActionOptions(

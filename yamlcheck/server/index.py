@@ -14,7 +14,7 @@ from yamlcheck.core.diagnostic import Span
 from yamlcheck.document.model import Obj
 from yamlcheck.rules.context import LintContext
 from yamlcheck.rules.edges import all_ends
-from yamlcheck.rules.placeholders import command_sets, placeholders
+from yamlcheck.rules.placeholders import command_sets
 
 Key = tuple[str, ...]  # ("step", name), ("node", pipeline, name), ("parameter", step, name)...
 
@@ -110,7 +110,7 @@ class NameIndex:
             step = commands.step
             if step is None or step.name is None:
                 continue
-            for found in placeholders(self.ctx, commands.lines):
+            for found in commands.found:
                 if found.head not in ("parameter", "parameter-value") or not found.argument:
                     continue
                 span = found.span

@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import gc
 import os
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, NamedTuple
@@ -21,9 +22,12 @@ from urllib.parse import unquote, urlparse
 from lsprotocol import types
 
 from yamlcheck.core.diagnostic import Diagnostic
+from yamlcheck.core.options import LintOptions
 from yamlcheck.core.settings import Config
 from yamlcheck.document.findings import DocumentTooComplex
-from yamlcheck.engine import FileResult, analyse, finish
+from yamlcheck.engine import FileResult, analyse
+from yamlcheck.engine.run import complete
+from yamlcheck.repository.stage import RepositoryView
 from yamlcheck.server.chunks import ChunkLoader, SchemaMemo
 from yamlcheck.server.configs import ConfigProblem, Configs
 from yamlcheck.server.diagnostics import to_lsp
@@ -31,6 +35,8 @@ from yamlcheck.server.documents import DocumentStore, TextDocument
 from yamlcheck.targets import is_valohai_file
 
 FULL_COLLECTION_EVERY = 200  # lints
+REPOSITORY_VIEW_SECONDS = 3.0  # how long what git said is reused while typing
+OFFLINE = LintOptions()  # never --remote: no network call while typing
 
 
 class Settings(NamedTuple):
@@ -63,15 +69,16 @@ class Snapshot(NamedTuple):
     problem: ConfigProblem | None = None
 
 
-def lint_again(memo: SchemaMemo, path: str, text: str, config: Config) -> FileResult:
+def lint_again(memo: SchemaMemo, path: str, text: str, config: Config,
+               repository: RepositoryView | None = None) -> FileResult:
     """What ``yamlcheck lint`` finds in ``text``, reusing what did not change
     since the last version linted with ``memo`` (its items and their schema
-    findings)."""
+    findings) and what ``repository`` knows of the disk and git."""
     collecting = gc.isenabled()
     gc.disable()  # many small acyclic objects: the cycle collector would rescan them
     try:
         result = analyse(memo.loader.load(path, text), config, memo)
-        finish(result)
+        complete([result], OFFLINE, repository)
     finally:
         if collecting:
             gc.enable()
@@ -106,6 +113,7 @@ class Linter:
         self._memos: dict[str, SchemaMemo] = {}  # each with its document's ChunkLoader
         self._lints = 0
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="yamlcheck-lint")
+        self._repository: tuple[float, RepositoryView] | None = None
 
     def schedule(self, uri: str, debounce: bool = True) -> None:
         """Lint the document's current version after the debounce delay."""
@@ -166,10 +174,22 @@ class Linter:
         memo = self._memos.get(document.uri)
         if memo is None:
             memo = self._memos[document.uri] = SchemaMemo(ChunkLoader())
-        result = lint_again(memo, path, text, config)
+        result = lint_again(memo, path, text, config, self.repository_view())
         self._spare_the_collector()
         return Snapshot(document, result, [to_lsp(d, document) for d in result.diagnostics],
                         problem)
+
+    def repository_view(self) -> RepositoryView:
+        """What git and the disk said, reused for a few seconds (lints run in
+        one worker thread, so this needs no lock)."""
+        now = time.monotonic()
+        if self._repository is None or now - self._repository[0] > REPOSITORY_VIEW_SECONDS:
+            self._repository = (now, RepositoryView())
+        return self._repository[1]
+
+    def files_changed(self) -> None:
+        """Files on disk changed (a save, a watched file): ask git again."""
+        self._repository = None
 
     def _spare_the_collector(self) -> None:
         """Keep what a lint leaves (the document's items, mostly acyclic and
