@@ -7,16 +7,22 @@ from yamlcheck.rules.registry import Rule
 class YamlSyntaxError(Rule):
     """
     ## What it does
-    Reports text that is not valid YAML, or that Valohai's safe YAML loader
-    cannot load: syntax errors, tabs used for indentation, invalid UTF-8,
-    control characters, undefined aliases, several documents in one file, and
-    tags such as `!!python/object/apply` that a safe loader never constructs.
+    Reports a file Valohai cannot load: exactly the files on which PyYAML's
+    `yaml.safe_load`, which Valohai reads valohai.yaml with, fails on the
+    text decoded as UTF-8.  That covers syntax errors, tabs outside quotes,
+    block scalars and comments, a file saved as UTF-16 or UTF-32 or with
+    bytes that are not UTF-8, control characters, undefined or repeated
+    anchors, several documents in one file, tags such as
+    `!!python/object/apply` that a safe loader never constructs, values a tag
+    cannot convert, dates that do not exist, and nesting deeper than PyYAML
+    can load.  What PyYAML accepts is accepted, such as `[s3://a, s3://b]`
+    or `{default: http://mlflow:5000}` (a `:` inside brackets).
 
     ## Why
-    Valohai reads valohai.yaml with a safe YAML loader.  A file it cannot load
-    fails every execution, and the peer linter only says "Indentation Error"
-    for every kind of syntax problem.  The message here names the real problem
-    at the position where the parser stopped.
+    A file Valohai cannot load fails every execution, and the peer linter
+    only says "Indentation Error" for every kind of syntax problem.  The
+    message here names the real problem at the position where PyYAML
+    stopped.
 
     ## Example
     ```yaml
