@@ -160,16 +160,56 @@ def test_billion_laughs_is_stopped_quickly() -> None:
     assert not result.loaded
 
 
-@pytest.mark.parametrize("depth", [150, 5_000, 60_000])
-def test_deep_nesting_is_stopped_without_crashing(depth: int) -> None:
+@pytest.mark.parametrize("depth", [150, 450])
+def test_nesting_pyyaml_loads_is_built(depth: int) -> None:
     result = loaded("v: " + "[" * depth + "]" * depth + "\n")
-    assert [d.code for d in result.diagnostics] == ["VH005"]
+    assert result.loaded and not result.diagnostics
+
+
+@pytest.mark.parametrize("depth", [600, 5_000, 60_000])
+def test_nesting_pyyaml_cannot_load_is_refused_without_crashing(depth: int) -> None:
+    import yaml
+
+    text = "v: " + "[" * depth + "]" * depth + "\n"
+    with pytest.raises(RecursionError):
+        yaml.safe_load(text)
+    started = time.perf_counter()
+    (finding,) = loaded(text).diagnostics
+    assert time.perf_counter() - started < 2.0
+    assert finding.code == "VH001" and "recursion" in finding.message
+
+
+def test_depth_limit_is_above_what_pyyaml_can_load() -> None:
+    """PyYAML composes recursively (two frames a level): even from a fresh
+    thread it cannot load MAX_DEPTH levels, so the limit refuses only what
+    Valohai cannot load.  Between PyYAML's limit and MAX_DEPTH yamlcheck
+    accepts: the limit depends on the caller's stack in Valohai."""
+    import threading
+
+    import yaml
+
+    from yamlcheck.document.builder import MAX_DEPTH
+
+    outcome: list[object] = []
+
+    def attempt() -> None:
+        try:
+            yaml.safe_load("[" * MAX_DEPTH + "]" * MAX_DEPTH)
+            outcome.append("loaded")
+        except RecursionError as exc:
+            outcome.append(exc)
+
+    thread = threading.Thread(target=attempt)
+    thread.start()
+    thread.join()
+    assert isinstance(outcome[0], RecursionError)
+    assert not loaded("[" * MAX_DEPTH + "]" * MAX_DEPTH).diagnostics
 
 
 def test_deep_block_nesting() -> None:
     text = "".join(" " * i + "-\n" for i in range(1_000))
-    result = loaded(text)
-    assert [d.code for d in result.diagnostics] == ["VH005"]
+    (finding,) = loaded(text).diagnostics
+    assert finding.code == "VH001" and "recursion" in finding.message
 
 
 def test_recursive_alias_is_reported() -> None:

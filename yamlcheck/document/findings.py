@@ -158,25 +158,35 @@ class DocumentTooComplex(Rule):
     """
     ## What it does
     Stops reading a file whose aliases expand to too many nodes (a "billion
-    laughs" document), that nests deeper than any valohai.yaml needs, that is
-    larger than the size limit, or that holds a number too long to convert.
+    laughs" document), whose alias sits inside the node it refers to, that is
+    larger than the size limit, or that holds an integer too long to print.
 
-    Limits: 10 MiB of text, nesting depth 100, aliases expanding to at most
-    200,000 nodes beyond the document's own, integers of at most 4,300 digits.
+    Limits: 10 MiB of text; aliases may add at most 5,000,000 nodes to a
+    walk of the document that follows every alias (500 steps sharing one
+    60-parameter list add 210,000); integers of at most 4,300 digits.  Shared
+    anchors as such cost nothing: the limit is the work of walking the
+    expanded document, which yamlcheck and valohai-yaml both do.
 
     ## Why
-    Such a document is either hostile or broken.  Linting it anyway could take
-    minutes and gigabytes; yamlcheck reports it in milliseconds instead.
+    Such a document is hostile or broken: PyYAML loads it into shared
+    objects, but every tool that then walks it (Valohai's parser too) would
+    take minutes or never finish.  yamlcheck reports it in milliseconds.
 
     ## Example
     ```yaml
     - &a [x, x, x, x, x, x, x, x, x]
     - &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]
     - &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]
+    - &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]
+    - &e [*d, *d, *d, *d, *d, *d, *d, *d, *d]
+    - &f [*e, *e, *e, *e, *e, *e, *e, *e, *e]
+    - &g [*f, *f, *f, *f, *f, *f, *f, *f, *f]
+    - &h [*g, *g, *g, *g, *g, *g, *g, *g, *g]
     ```
 
     ## Use instead
-    Write the values out, or use anchors only for small shared blocks.
+    Write the values out, or use anchors for shared blocks that are not
+    nested into each other.
     """
 
     code = "VH005"
