@@ -115,7 +115,8 @@ def test_utf8_bom_is_read_as_pyyaml_reads_it() -> None:
     skips it at the start of the text and reads it as text anywhere else."""
     import yaml
 
-    for data in (codecs.BOM_UTF8 + b"a: 1\n", b"a: 1\n\xef\xbb\xbfb: 2\n", b"a: \xef\xbb\xbf\n"):
+    for data in (codecs.BOM_UTF8 + b"a: 1\n", b"a: 1\n\xef\xbb\xbfb: 2\n", b"a: \xef\xbb\xbf\n",
+                 codecs.BOM_UTF8 * 2 + b"a: 1\n", codecs.BOM_UTF8 * 2 + b"- a\n"):
         expected = yaml.safe_load(data.decode("utf-8"))
         result = loaded(data)
         assert not result.diagnostics and result.root == expected
@@ -288,3 +289,14 @@ def test_pyyaml_is_imported_only_where_the_parsers_can_differ(tmp_path) -> None:
     assert "yaml" not in modules(step + "    command: python train.py\n")
     assert "yaml" in modules(step + "    command: python\ttrain.py\n")
     assert "yaml" in modules(step + "    command: [s3://a, s3://b]\n")
+
+
+def test_lines_are_counted_as_editors_count_them() -> None:
+    """YAML also breaks lines at a lone CR and at NEL, LS, PS; reports and
+    editors count '\\n' only, and so do yamlcheck's positions."""
+    result = loaded("a: 'x\u2028y'\nb: 'x\rz'\nc: *nope\n")
+    (finding,) = result.diagnostics
+    assert (finding.line, finding.column) == (3, 4)
+    assert result.root.value_span("b")[:2] == (1, 3)
+    (finding,) = loaded("a: 1\rb: 2\n\tc: 3\n").diagnostics
+    assert (finding.line, finding.column) == (2, 1)

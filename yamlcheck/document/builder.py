@@ -32,19 +32,18 @@ Limits:
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from yamlcheck.diagnostic import Diagnostic, Span
 from yamlcheck.document import scalars, tags
 from yamlcheck.document.findings import DocumentTooComplex, DuplicateKey, YamlSyntaxError
+from yamlcheck.document.reader import EditorLines, irregular_line_breaks
 from yamlcheck.document.tree import PosList, PosMap
 
 MAX_DEPTH = 500
 MAX_ALIAS_NODES = 5_000_000
 
 _NO_KEY = object()
-_LINE_BREAKS = re.compile("\r\n|[\r\n\x85\u2028\u2029]")  # as YAML counts lines
 _COLLECTIONS = (PosMap, PosList)
 
 
@@ -87,6 +86,7 @@ class Builder:
         self.path = path
         self._text = text
         self._end = len(text) if text else float("inf")  # where the text ends
+        self._span = EditorLines(text).span if irregular_line_breaks(text) else event_span
         self.diagnostics: list[Diagnostic] = []
         self._anchors: dict[str, tuple[Any, int] | None] = {}  # None while being built
         self._expanded = 0
@@ -117,7 +117,7 @@ class Builder:
             name = type(event).__name__
             if name == "ScalarEvent":
                 value = self._scalar(event)
-                span = event_span(event.start_mark, event.end_mark)
+                span = self._span(event.start_mark, event.end_mark)
                 if span[4] >= self._end:
                     span = self._end_span(span)
                 if event.anchor is not None:
@@ -129,14 +129,14 @@ class Builder:
             elif name in ("MappingStartEvent", "SequenceStartEvent"):
                 if len(stack) >= MAX_DEPTH:
                     raise Fatal(YamlSyntaxError.at(
-                        self.path, event_span(event.start_mark, event.end_mark),
+                        self.path, self._span(event.start_mark, event.end_mark),
                         f"nesting is deeper than {MAX_DEPTH} levels; Valohai's YAML loader "
                         "(PyYAML) fails on it with a recursion error"))
                 stack.append(self._open(event, name == "MappingStartEvent"))
             elif name in ("MappingEndEvent", "SequenceEndEvent"):
                 frame = stack.pop()
                 value = frame.container
-                value.span = span = event_span(frame.start, event.end_mark)
+                value.span = span = self._span(frame.start, event.end_mark)
                 self._close(frame)
                 if frame.anchor is not None:
                     self._anchors[frame.anchor] = (value, frame.size)
@@ -145,7 +145,7 @@ class Builder:
                 else:
                     root = self._use(value)
             elif name == "AliasEvent":
-                span = event_span(event.start_mark, event.end_mark)
+                span = self._span(event.start_mark, event.end_mark)
                 value, size = self._alias(event.anchor, span)
                 if stack:
                     self._attach(stack[-1], value, span, size)
@@ -154,7 +154,7 @@ class Builder:
             elif name == "DocumentStartEvent":
                 documents += 1
                 if documents > 1:
-                    span = event_span(event.start_mark, event.end_mark)
+                    span = self._span(event.start_mark, event.end_mark)
                     self._report(YamlSyntaxError, span, "the file holds more than one YAML "
                                  "document ('---'); valohai.yaml must have one")
                     return True, root
@@ -164,10 +164,11 @@ class Builder:
     def _end_span(self, span: Span) -> Span:
         """An empty value at the end of the text: libyaml puts it on a line
         after the last one when the text does not end with a line break;
-        PyYAML and editors put it at the end of the last line."""
-        breaks = _LINE_BREAKS.findall(self._text)
-        last = _LINE_BREAKS.split(self._text)[-1]
-        return (len(breaks), len(last), len(breaks), len(last), span[4], span[5])
+        PyYAML and editors at the end of the last line."""
+        text = self._text
+        line = text.count("\n")
+        column = len(text) - (text.rfind("\n") + 1)
+        return (line, column, line, column, span[4], span[5])
 
     def _root_scalar(self, value: Any, span: Span) -> Any:
         if value is _MergeKey or type(value) is _ValueScalar:
@@ -180,7 +181,7 @@ class Builder:
     # -- collections -------------------------------------------------------
     def _open(self, event: Any, mapping: bool) -> _Frame:
         tag = event.tag
-        span = event_span(event.start_mark, event.end_mark)
+        span = self._span(event.start_mark, event.end_mark)
         container = PosMap(span) if mapping else PosList(span)
         if event.anchor is not None:
             self._define(event.anchor, None, span)
@@ -325,11 +326,11 @@ class Builder:
             try:
                 return tags.construct(tag, text)
             except scalars.ScalarTooLarge as exc:
-                self._report(DocumentTooComplex, event_span(event.start_mark, event.end_mark),
+                self._report(DocumentTooComplex, self._span(event.start_mark, event.end_mark),
                              f"{exc}: too long to print or compare (limit "
                              f"{scalars.MAX_INT_DIGITS} digits)")
             except ValueError as exc:
-                self._report(YamlSyntaxError, event_span(event.start_mark, event.end_mark),
+                self._report(YamlSyntaxError, self._span(event.start_mark, event.end_mark),
                              str(exc))
                 if tag == scalars.TIMESTAMP:  # read on as the text it was meant to be
                     return text
@@ -338,7 +339,7 @@ class Builder:
             return _MergeKey
         if tag == scalars.VALUE:
             return _ValueScalar(text)
-        self._report(YamlSyntaxError, event_span(event.start_mark, event.end_mark),
+        self._report(YamlSyntaxError, self._span(event.start_mark, event.end_mark),
                      tags.unsafe(tag))
         return None
 

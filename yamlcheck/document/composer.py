@@ -32,11 +32,20 @@ def fast_parser(text: str) -> Any:
     return _CParser(text)
 
 
-def pyyaml_parser(text: str) -> Any:
+def pyyaml_parser(text: str, bom: bool = False) -> Any:
     """PyYAML's pure-Python event parser over ``text``.  Syntax errors are
     raised as PyYAML's YAMLError (or ValueError for an escape such as
-    ``"\\U00110000"``) while events are pulled."""
-    return _pyyaml_events_class()(text)
+    ``"\\U00110000"``) while events are pulled.
+
+    ``bom``: the file started with a UTF-8 byte-order mark that the reader
+    took off.  PyYAML reads the mark back in front of the text (it skips one
+    there, and reads a second one as text), and positions stay those of
+    ``text``."""
+    if not bom:
+        return _pyyaml_events_class()(text)
+    events = _pyyaml_events_class()("\ufeff" + text)
+    events.shifted = True
+    return events
 
 
 @cache
@@ -46,9 +55,18 @@ def _pyyaml_events_class() -> type:
     from yaml.scanner import Scanner
 
     class Events(Reader, Scanner, Parser):
+        shifted = False  # positions count one character less (a byte-order mark)
+
         def __init__(self, stream: str) -> None:
             Reader.__init__(self, stream)
             Scanner.__init__(self)
             Parser.__init__(self)
+
+        def get_mark(self) -> Any:
+            mark = Reader.get_mark(self)
+            if self.shifted:
+                mark.index -= 1
+                mark.column -= mark.line == 0
+            return mark
 
     return Events

@@ -95,15 +95,16 @@ def load_text(path: str, source: SourceText, result: Loaded | None = None) -> Lo
             return _stopped(result, builder, exc)
         except LibyamlError:
             pass  # libyaml refuses more than PyYAML: ask PyYAML
-    return _load_with_pyyaml(path, text, result)
+    return _load_with_pyyaml(path, source, result)
 
 
-def _load_with_pyyaml(path: str, text: str, result: Loaded) -> Loaded:
+def _load_with_pyyaml(path: str, source: SourceText, result: Loaded) -> Loaded:
     from yaml import YAMLError
 
+    text = source.text
     builder = Builder(path, text)
     try:
-        return _built(result, builder, builder.build(pyyaml_parser(text)))
+        return _built(result, builder, builder.build(pyyaml_parser(text, bool(source.bom))))
     except Fatal as exc:
         return _stopped(result, builder, exc)
     except (YAMLError, ValueError) as exc:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import codecs
 import re
-from typing import NamedTuple
+from bisect import bisect_right
+from typing import Any, NamedTuple
 
 from yamlcheck.diagnostic import Diagnostic, Span
 from yamlcheck.document.findings import DocumentTooComplex, YamlSyntaxError
@@ -37,6 +38,28 @@ class SourceText(NamedTuple):
 
     def encode(self, text: str | None = None) -> bytes:
         return self.bom + (self.text if text is None else text).encode(self.encoding)
+
+
+class EditorLines:
+    """Spans by character offset, with lines counted at '\\n' as editors and
+    reports count them.  Parsers also break lines at a lone CR, NEL, LS and
+    PS; for a text holding one of those, spans are computed from offsets."""
+
+    def __init__(self, text: str) -> None:
+        self.starts = [0] + [match.end() for match in re.finditer("\n", text)]
+
+    def span(self, start: Any, end: Any) -> Span:
+        """The span between two parser marks (only their offsets are used)."""
+        line = bisect_right(self.starts, start.index) - 1
+        end_line = bisect_right(self.starts, end.index) - 1
+        return (line, start.index - self.starts[line], end_line, end.index - self.starts[end_line],
+                start.index, end.index)
+
+
+def irregular_line_breaks(text: str) -> bool:
+    """Whether parsers would count lines in ``text`` otherwise than editors."""
+    return ("\x85" in text or "\u2028" in text or "\u2029" in text
+            or ("\r" in text and text.count("\r") != text.count("\r\n")))
 
 
 def point(text: str, index: int) -> Span:

@@ -125,8 +125,7 @@ def syntax_error(exc: Any, text: str) -> tuple[Span, str]:
     context = str(getattr(exc, "context", None) or "")
     context_mark = getattr(exc, "context_mark", None)
     opened = f" at line {context_mark.line + 1}" if context_mark is not None else ""
-    span = _point(text, index) if mark is None else (
-        mark.line, mark.column, mark.line, mark.column + 1, index, index + 1)
+    span = _point(text, index)  # lines as editors count them (see reader.EditorLines)
     if char == "\t":
         return span, tab_message(text, index)
     later = context_mark is not None and mark is not None and mark.line > context_mark.line
