@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from yamlcheck.config.model import Config, RuleSelection
-from yamlcheck.diagnostic import Diagnostic
-from yamlcheck.lint import lint_bytes
+from yamlcheck.core.diagnostic import Diagnostic
+from yamlcheck.core.settings import Config, RuleSelection
+from yamlcheck.engine import lint_bytes
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"

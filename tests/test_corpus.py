@@ -10,21 +10,29 @@ from pathlib import Path
 import yaml
 from helpers import corpus_dir
 
-from yamlcheck.config.model import Config
+from yamlcheck.core.settings import Config
+from yamlcheck.engine import lint_bytes
 from yamlcheck.images.fix import apply_fixes
-from yamlcheck.lint import lint_bytes
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
 from compare_with_valohai_yaml import compare, files_of
 
 # Files valohai-yaml accepts in which yamlcheck finds real mistakes it misses
 # (listed in the README's "Differences from valohai-yaml" table).
+# Files valohai-yaml accepts and yamlcheck rejects, each for a certain failure.
 KNOWN_STRICTER = {
-    "pipeline-example.yaml": "VH434",  # parameter edges to parameters the steps lack
-    "nonsensical-task-bits.yaml": "VH450",  # the task's step is not defined
-    "Qiminfo__glove-mlops__valohai.yaml": "VH002",  # a step repeats the key `inputs`
-    "valohai__bitcoin-demo__valohai.yaml": "VH434",  # edges into inputs the steps lack
-    "valohai__drift-detection-example__valohai.yaml": "VH434",  # edge to a missing parameter
+    "nonsensical-task-bits.yaml": "VH450",  # the task's step is not defined: vh task run refuses
+    "Qiminfo__glove-mlops__valohai.yaml": "VH002",  # a step repeats `inputs`: the first is dropped
+    # a string parameter's date default: Valohai passes '2020-09-02 00:00:00+00:00'
+    "invalid-string-parameter-default.yaml": "VH417",
+}
+# Files valohai-yaml rejects and yamlcheck only warns about: plural edge types,
+# which Valohai's web UI and its own documentation accept (VH439).
+KNOWN_SOFTER = {
+    "DrazenDodik__valohai-academy-debugging__valohai.yaml": "VH439",
+    "hassanelsheikh__Valohai-BioNeMo-NIMs__valohai.yaml": "VH439",
+    "hassanelsheikh__Valohai-NVIDIA-TAO__valohai.yaml": "VH439",
+    "valohai__NVIDIA-MONAI-Valohai__valohai.yaml": "VH439",
 }
 
 
@@ -142,7 +150,10 @@ def test_agreement_with_valohai_yaml() -> None:
     paths = files_of([str(corpus_dir("peer-examples")), str(corpus_dir("real-world"))])
     result = compare(paths, with_images=False)
     assert len(result["rows"]) == 218
-    assert not result["only_peer_rejects"], [r["file"] for r in result["only_peer_rejects"]]
+    softer = {Path(r["file"]).name: r["yamlcheck"] for r in result["only_peer_rejects"]}
+    assert set(softer) == set(KNOWN_SOFTER)
+    for name, code in KNOWN_SOFTER.items():
+        assert any(f" {code} " in message for message in softer[name]), name
     stricter = {Path(r["file"]).name: r["yamlcheck"] for r in result["only_yamlcheck_rejects"]}
     assert set(stricter) == set(KNOWN_STRICTER)
     for name, code in KNOWN_STRICTER.items():

@@ -54,6 +54,8 @@ FIXED = """\
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     (tmp_path / ".git").mkdir()
+    for name in ("train.py", "app.py"):  # what SOURCE runs and serves
+        (tmp_path / name).write_text("print('hello')\n")
     return tmp_path
 
 
@@ -99,7 +101,8 @@ def test_fix_leaves_no_temporary_files(project: Path) -> None:
     path = project / "valohai.yaml"
     path.write_text(SOURCE)
     run_cli("lint", "--fix", str(path))
-    assert sorted(p.name for p in project.iterdir()) == [".git", "valohai.yaml"]
+    assert sorted(p.name for p in project.iterdir()) == [".git", "app.py", "train.py",
+                                                         "valohai.yaml"]
 
 
 @pytest.mark.parametrize(("raw", "value", "expected"), [
@@ -119,8 +122,24 @@ def test_scalar_fix_keeps_the_quoting_style(raw: str, value: str, expected: str 
 
 
 def test_overlapping_fixes_are_applied_once() -> None:
-    from yamlcheck.diagnostic import Fix
+    from yamlcheck.core.diagnostic import Fix
 
     text = "a: x\n"
     fixed, count = apply_fixes(text, [Fix("y", "y", 3, 4), Fix("y", "y", 3, 4)])
     assert (fixed, count) == ("a: y\n", 1)
+
+
+def test_no_fix_when_qualifying_would_lose_a_hostless_pattern(tmp_path: Path) -> None:
+    """With the pattern `acme/*`, `acme/trainer:1.0` matches as written; the
+    qualified name would not, so --fix leaves it alone and says why."""
+    (tmp_path / ".yamlcheck.yaml").write_text(
+        'registries:\n  - {match: "acme/*", type: docker-hub, username: ci, password-env: HUB}\n')
+    text = ("- step:\n    name: train\n    image: acme/trainer:1.0\n    command: x\n"
+            "- step:\n    name: other\n    image: python:3.12\n    command: x\n")
+    target = tmp_path / "valohai.yaml"
+    target.write_text(text)
+    status, out, _ = run_cli("lint", "--fix", "--format", "concise", str(target))
+    fixed = target.read_text()
+    assert "image: acme/trainer:1.0" in fixed  # untouched: it would lose the credentials
+    assert "image: docker.io/library/python:3.12" in fixed  # no pattern involved: fixed
+    assert status == 1 and "change both together" in out and "'docker.io/acme/*'" in out

@@ -10,8 +10,8 @@ from helpers import CORPUS
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from yamlcheck.config.model import Config, RuleSelection
-from yamlcheck.lint import lint_bytes
+from yamlcheck.core.settings import Config, RuleSelection
+from yamlcheck.engine import lint_bytes
 from yamlcheck.report.base import Report, get_reporter
 
 FILES = sorted((CORPUS / "real-world").glob("*.y*ml")) if CORPUS.is_dir() else []

@@ -100,6 +100,7 @@ def test_shared_anchor_file_is_linted_fast(tmp_path: Path) -> None:
     PyYAML loads it in a fraction of a second, so no limit may refuse it."""
     data = (ROOT / "tests" / "golden" / "VH005" / "good-shared-parameters.yaml").read_bytes()
     path = write(tmp_path, data)
+    (tmp_path / "train.py").write_text("print('training')\n")
     status, out, err, seconds, rss = run("lint", "--format", "concise", str(path), cwd=tmp_path)
     assert status == 0 and "VH005" not in out and err.strip() == "", (out, err)
     assert seconds < 5, seconds
@@ -110,6 +111,7 @@ def test_bom_and_crlf_file_is_fine(tmp_path: Path) -> None:
     text = ("- step:\r\n    name: train\r\n    image: docker.io/library/python:3.12\r\n"
             "    command: python train.py\r\n")
     path = write(tmp_path, codecs.BOM_UTF8 + text.encode())
+    (tmp_path / "train.py").write_text("print('training')\n")
     status, out, _, _, _ = run("lint", str(path), cwd=tmp_path)
     assert status == 0 and "No problems" in out
 
@@ -180,7 +182,7 @@ def test_fix_killed_mid_write_leaves_the_original(tmp_path: Path) -> None:
 
 
 def test_fix_output_paths_are_written_atomically(tmp_path: Path) -> None:
-    from yamlcheck.atomic import write_atomically
+    from yamlcheck.core.atomic import write_atomically
 
     target = tmp_path / "report.sarif"
     target.write_text("old")

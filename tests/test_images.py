@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from helpers import lint_text
 
-from yamlcheck.config.model import Config, RegistryEntry
+from yamlcheck.core.settings import Config, RegistryEntry
 from yamlcheck.images.patterns import classify_image, first_match, matches, namespace
 from yamlcheck.images.providers import classify
 from yamlcheck.images.reference import parse
@@ -104,7 +104,7 @@ def test_registry_match_in_images_list() -> None:
     config = Config(registries=ENTRIES)
     text = ("- step: {name: a, image: 'docker.io/acme/app:1', command: x}\n"
             "- endpoint: {name: ep, image: 'acme/app:1', wsgi: a}\n")
-    from yamlcheck.lint import lint_bytes
+    from yamlcheck.engine import lint_bytes
 
     result = lint_bytes("v.yaml", text.encode(), config)
     assert [i.registry_match for i in result.images] == ["docker.io/acme/*", None]

@@ -13,7 +13,7 @@ import pytest
 from lab import ECR_PASSWORD, Lab
 from remote_support import findings, project, remote, steps
 
-from yamlcheck.config.model import Options, RegistryEntry
+from yamlcheck.core.settings import Options, RegistryEntry
 from yamlcheck.registries.credentials import CredentialRejected, ecr
 
 ECR_HOST = "123456789012.dkr.ecr.eu-west-1.amazonaws.com"
@@ -82,7 +82,7 @@ class _StubbedSession:
         type(self).made.append((service, region_name, bool(config.use_fips_endpoint)))
         stub = Stubber(client)
         token = base64.b64encode(f"AWS:{ECR_PASSWORD}".encode()).decode()
-        expires = datetime.datetime(2030, 1, 1, tzinfo=datetime.UTC)
+        expires = datetime.datetime(2030, 1, 1, tzinfo=datetime.timezone.utc)
         if service == "ecr-public":
             stub.add_response("get_authorization_token", {
                 "authorizationData": {"authorizationToken": token, "expiresAt": expires}})

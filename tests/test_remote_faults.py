@@ -164,7 +164,7 @@ def test_redirects_never_forward_authorization_to_another_host() -> None:
 
 
 def test_credentials_go_only_to_https_or_loopback_realms() -> None:
-    from yamlcheck.config.model import HostSettings
+    from yamlcheck.core.settings import HostSettings
     from yamlcheck.registries.challenge import Challenge
     from yamlcheck.registries.client import Client, Deadline, Endpoint
     from yamlcheck.registries.credentials import Credential, CredentialRejected

@@ -8,14 +8,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import CORPUS, corpus_dir, lint_text
+from helpers import corpus_dir, lint_text
 from jsonschema import Draft202012Validator
+from schema_corpus import corpus_items, mutate
 
-from yamlcheck.document.loader import load
-from yamlcheck.document.shape import KIND_ORDER, split_items
-from yamlcheck.document.tree import PosMap
+from yamlcheck.document.shape import KIND_ORDER
 from yamlcheck.schema.fastcheck import UnsupportedKeyword, compile_schema
 from yamlcheck.schema.resources import definition, read_text, schema
+from yamlcheck.schema.validate import fast_check, validator
 
 SCHEMAS = ("valohai.schema.json", "config.schema.json")
 KINDS = ("step", "pipeline", "endpoint", "task", "deployment")
@@ -45,62 +45,25 @@ def test_unsupported_keyword_is_refused() -> None:
         compile_schema({"type": "string", "format": "email", "contentMediaType": "x"})
 
 
-def _corpus_items() -> list[tuple[str, Any]]:
-    files = sorted((CORPUS / "real-world").glob("*.y*ml")) + sorted(
-        (CORPUS / "peer-examples").glob("*/*.yaml"))
-    items = []
-    for path in files:
-        result = load(str(path), path.read_bytes())
-        found, _ = split_items(result.root, str(path), result.loaded)
-        items.extend((item.schema_name, item.value) for item in found)
-    return items
-
-
 def _agree(kind: str, value: Any) -> None:
-    fast = compile_schema(definition(kind))(value)
-    slow = Draft202012Validator(definition(kind)).is_valid(value)
+    fast = fast_check(kind)(value)
+    slow = validator(kind).is_valid(value)
     assert fast == slow, f"{kind}: fast={fast} jsonschema={slow} for {value!r}"[:400]
 
 
 def test_fast_check_agrees_with_jsonschema_on_the_corpus() -> None:
-    corpus_dir("real-world")
-    items = _corpus_items()
+    items = corpus_items()
     assert len(items) > 400
     for kind, value in items:
         _agree(kind, value)
 
 
-def _mutate(value: Any, rng: random.Random) -> Any:
-    """A copy of ``value`` with one random change somewhere inside."""
-    replacements = [None, 0, 1.5, True, "", "x", "Upper Case", [], {}, ["a"], {"k": 1}, -3]
-    if isinstance(value, dict) and value and rng.random() < 0.8:
-        copy = PosMap(value.span) if isinstance(value, PosMap) else {}
-        keys = list(value)
-        target = rng.choice(keys)
-        action = rng.random()
-        for key in keys:
-            if key == target and action < 0.2:
-                continue  # drop it
-            item = _mutate(value[key], rng) if key == target else value[key]
-            copy[key] = item
-        if action > 0.9:
-            copy[rng.choice(["bogus", "name", "type", "image", "edges"])] = rng.choice(replacements)
-        return copy
-    if isinstance(value, list) and value and rng.random() < 0.8:
-        copy_list = list(value)
-        index = rng.randrange(len(copy_list))
-        copy_list[index] = _mutate(copy_list[index], rng)
-        return copy_list
-    return rng.choice(replacements)
-
-
 def test_fast_check_agrees_with_jsonschema_on_mutations() -> None:
-    corpus_dir("real-world")
     rng = random.Random(20261127)
-    items = _corpus_items()
+    items = corpus_items()
     for _ in range(3000):
         kind, value = rng.choice(items)
-        _agree(kind, _mutate(value, rng))
+        _agree(kind, mutate(value, rng))
 
 
 PEER_SCHEMA_ERRORS = {  # error_examples file -> (line of the first VH0/VH1 error, code)
@@ -170,3 +133,97 @@ def test_kinds_cover_the_format() -> None:
     assert set(KINDS) <= set(KIND_ORDER)
     for kind in KINDS:
         assert kind in schema()["$defs"]
+
+
+def _undescribed(node: Any, where: str) -> list[str]:
+    """Places in a schema where a property, or a definition, has no description."""
+    found: list[str] = []
+    if isinstance(node, list):
+        for index, item in enumerate(node):
+            found += _undescribed(item, f"{where}[{index}]")
+        return found
+    if not isinstance(node, dict):
+        return found
+    for keyword in ("properties", "patternProperties", "$defs"):
+        for key, sub in node.get(keyword, {}).items():
+            place = f"{where}/{keyword}/{key}"
+            if sub is False and keyword == "properties" and where.endswith("/then"):
+                continue  # a key excluded by the condition beside it: nothing to describe
+            if not (isinstance(sub, dict) and isinstance(sub.get("description"), str)
+                    and sub["description"].strip()):
+                found.append(place)
+    for key, sub in node.items():
+        if isinstance(sub, (dict, list)):
+            found += _undescribed(sub, f"{where}/{key}")
+    return found
+
+
+def test_every_property_and_definition_has_a_description() -> None:
+    document = json.loads(read_text())
+    assert _undescribed(document, "#") == []
+    assert document["description"] and document["title"] == "valohai.yaml"
+
+
+def test_the_description_check_finds_a_missing_description() -> None:
+    document = json.loads(read_text())
+    del document["$defs"]["variant-parameter"]["properties"]["rules"]["properties"]["seed"]["description"]
+    del document["$defs"]["edge"]["items"]["description"]  # items are walked, but need none
+    assert _undescribed(document, "#") == [
+        "#/$defs/variant-parameter/properties/rules/properties/seed"]
+
+
+def test_schema_has_a_stable_id() -> None:
+    assert schema()["$id"] == "https://json.schemastore.org/valohai.json"
+
+
+def test_editor_keywords_do_not_change_verdicts() -> None:
+    compiled = compile_schema({"type": "string", "errorMessage": "x", "patternErrorMessage": "y",
+                               "enumDescriptions": ["z"], "markdownDescription": "w"})
+    assert compiled("text") and not compiled(5)
+
+
+EXCLUSIVE_KEYS = """
+- step: {name: train, image: "docker.io/library/python:3.12", command: x}
+- endpoint:
+    name: predict
+    image: docker.io/library/python:3.12
+    server-command: python serve.py
+    wsgi: serve:app
+- pipeline:
+    name: p
+    nodes:
+      - name: sweep
+        type: task
+        step: train
+        task: sweep
+    edges:
+      - [sweep.output.a, sweep.input.b, sweep.input.c]
+"""
+
+
+def test_exclusive_keys_and_long_edges_are_reported_at_the_key() -> None:
+    found = {(d.line, d.column, d.code, d.message) for d in lint_text(EXCLUSIVE_KEYS)
+             if d.code.startswith("VH1")}
+    assert found == {
+        (7, 5, "VH104", "endpoint 'predict' takes only one of 'server-command' or 'wsgi', not both"),
+        (14, 9, "VH104", "pipeline 'p': nodes[0] takes only one of 'step' or 'task', not both"),
+        (16, 9, "VH104", "pipeline 'p': edges[0] has 3 items; it takes exactly 2"),
+    }
+
+
+def test_pattern_errors_use_the_editor_message() -> None:
+    text = """
+- step:
+    name: train
+    image: docker.io/library/python:3.12
+    command: x
+    mounts:
+      - relative:/data
+      - {source: /a, destination: data}
+"""
+    messages = [d.message for d in lint_text(text) if d.code == "VH104"]
+    assert messages == [
+        "step 'train': mounts[0] 'relative:/data' does not fit: "
+        "\"/source:/destination\", or a mapping with source and destination.",
+        "step 'train': mounts[1].destination 'data' does not fit: an absolute path, such as /data",
+    ]

@@ -57,7 +57,7 @@ def test_registry_suppressions_are_not_unused_offline() -> None:
 
 
 def test_suppressed_unused_suppression_can_itself_be_silenced_by_config() -> None:
-    from yamlcheck.config.model import Config, RuleSelection
+    from yamlcheck.core.settings import Config, RuleSelection
 
     text = STEP.format(image="docker.io/library/python:3.9  # yamlcheck: ignore[VH203]")
     config = Config(rules=RuleSelection(ignore=("VH090",)))

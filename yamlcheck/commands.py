@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 import sys
 
-from yamlcheck.rules.registry import Rule, all_rules, get_rule
+from yamlcheck.core.rule import Rule
+from yamlcheck.engine.catalog import all_rules, get_rule
 
 
 def rules_json() -> list[dict[str, object]]:

@@ -11,15 +11,21 @@ import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
-from yamlcheck.config.loader import ConfigError, config_for_folder, load_config
-from yamlcheck.config.model import Config
-from yamlcheck.diagnostic import Severity
-from yamlcheck.document.loader import load
-from yamlcheck.lint import FileResult, analyse, finish
+from yamlcheck.config.loader import (
+    ConfigError,
+    config_for_folder,
+    discover,
+    has_tool_table,
+    load_config,
+)
+from yamlcheck.core.diagnostic import Severity
+from yamlcheck.core.options import LintOptions
+from yamlcheck.core.settings import Config
+from yamlcheck.engine import FileResult
+from yamlcheck.engine.run import Source, lint_sources
 from yamlcheck.report.base import Report, get_reporter
 from yamlcheck.targets import Target, TargetError, resolve
 
@@ -44,27 +50,6 @@ class UsageError(Exception):
     def __init__(self, *lines: str) -> None:
         super().__init__("\n".join(lines))
         self.lines = list(lines)
-
-
-@dataclass
-class LintOptions:
-    paths: list[str] = field(default_factory=list)
-    config: str | None = None
-    stdin_filename: str | None = None
-    remote: bool = False
-    platform: str | None = None
-    output_format: str | None = None
-    output: str | None = None
-    select: list[str] | None = None
-    ignore: list[str] = field(default_factory=list)
-    fail_on: str = "error"
-    fix: bool = False
-    pin_digests: bool = False
-    jobs: int = 8
-    timeout: float = 60.0
-    no_cache: bool = False
-    color: str = "auto"
-    verbose: int = 0
 
 
 def choose_format(requested: str | None) -> str:
@@ -134,24 +119,38 @@ class Runner:
             targets = resolve(self.options.paths, self.options.stdin_filename, configs)
         except TargetError as exc:
             raise UsageError(f"yamlcheck: {exc}") from None
+        targets = self._check_configs(configs, targets)
+        sources: list[Source] = []
+        for target in targets:
+            if target.stdin:
+                self._stdin_paths.add(target.path)
+            sources.append(Source(target.path, self.read(target), self.config_for(target)))
+        results = lint_sources(sources, self.options)
+        return Report(results, fail_on=self.fail_on(), remote=self.options.remote)
+
+    def _check_configs(self, configs: list[Path], targets: list[Target]) -> list[Target]:
+        """Validate the config files given as paths, and keep the files they
+        brought in only where they govern them (no nearer config file).  A
+        pyproject.toml without [tool.yamlcheck] is no config: nothing of it."""
+        governing: set[str] = set()
         for config in configs:
+            if config.name == "pyproject.toml" and not has_tool_table(config):
+                continue
             try:
                 load_config(config)
             except ConfigError as exc:
                 raise UsageError(*exc.lines) from None
-        results: list[FileResult] = []
+            governing.add(str(config))
+        kept = []
         for target in targets:
-            if target.stdin:
-                self._stdin_paths.add(target.path)
-            data = self.read(target)
-            results.append(analyse(load(target.path, data), self.config_for(target)))
-        if self.options.remote:
-            from yamlcheck.registries.stage import check_remote
-
-            check_remote(results, self.options)
-        for result in results:
-            finish(result)
-        return Report(results, fail_on=self.fail_on(), remote=self.options.remote)
+            if target.config is not None:
+                if target.config not in governing:
+                    continue
+                found = discover(Path(target.path).parent)
+                if found is None or not found.samefile(target.config):
+                    continue
+            kept.append(target)
+        return kept
 
     def fail_on(self) -> Severity | None:
         level = self.options.fail_on.lower()
@@ -174,12 +173,12 @@ class Runner:
 
     def _fix_pass(self, results: list[FileResult],
                   fixed_stdin: dict[str, str]) -> tuple[list[FileResult], int]:
-        from yamlcheck.atomic import write_atomically
+        from yamlcheck.core.atomic import write_atomically
         from yamlcheck.images.fix import apply_fixes
 
         applied = 0
-        updated: list[FileResult] = []
-        fresh: list[FileResult] = []
+        updated: list[FileResult | int] = []
+        fresh: list[Source] = []
         for result in results:
             fixes = result.fixes + [d.fix for d in result.diagnostics if d.fix is not None]
             source = result.source
@@ -194,21 +193,16 @@ class Runner:
             else:
                 write_atomically(result.path, data)
             config = result.context.config if result.context else Config()
-            again = analyse(load(result.path, data), config)
-            updated.append(again)
-            fresh.append(again)
-        if self.options.remote and fresh:
-            from yamlcheck.registries.stage import check_remote
-
-            check_remote(fresh, self.options)
-        for result in fresh:
-            finish(result)
-        return updated, applied
+            updated.append(len(fresh))  # filled in below, from the fixed text
+            fresh.append(Source(result.path, data, config))
+        linted = lint_sources(fresh, self.options)
+        return [linted[r] if isinstance(r, int) else r for r in updated], applied
 
 
 def run(options: LintOptions, stdout: IO[str], stderr: IO[str],
         stdin: IO[bytes] | None = None) -> int:
     """The whole ``lint`` command; returns the exit status."""
+    name = choose_format(options.output_format)
     try:
         runner = Runner(options, stdin)
         with _no_cyclic_gc():
@@ -219,23 +213,35 @@ def run(options: LintOptions, stdout: IO[str], stderr: IO[str],
     except UsageError as exc:
         for line in exc.lines:
             print(line, file=stderr)
+        if name == "sarif":
+            # A valid log all the same, the error as a tool execution
+            # notification: an upload step that follows shows it.
+            from yamlcheck.report.sarif import dumps, sarif_log
+
+            write_report(dumps(sarif_log(Report([]), errors=exc.lines)), options, stdout, stderr)
         return 2
-    name = choose_format(options.output_format)
     report_stream = stderr if fixed_stdin else stdout
     color = use_color(options.color, report_stream, bool(options.output))
     with _no_cyclic_gc():
         text = get_reporter(name)(color=color, verbose=options.verbose > 0).render(report)
     for document in fixed_stdin.values():
         stdout.write(document)
-    if options.output:
-        from yamlcheck.atomic import write_atomically
-
-        try:
-            write_atomically(options.output, text.encode("utf-8"))
-        except OSError as exc:
-            print(f"yamlcheck: cannot write the report to {options.output}: {exc.strerror}",
-                  file=stderr)
-            return 2
-    else:
-        report_stream.write(text)
+    if not write_report(text, options, report_stream, stderr):
+        return 2
     return 1 if report.failed else 0
+
+
+def write_report(text: str, options: LintOptions, stream: IO[str], stderr: IO[str]) -> bool:
+    """To --output (atomically) or to ``stream``; False when it cannot be written."""
+    if not options.output:
+        stream.write(text)
+        return True
+    from yamlcheck.core.atomic import write_atomically
+
+    try:
+        write_atomically(options.output, text.encode("utf-8"))
+    except OSError as exc:
+        print(f"yamlcheck: cannot write the report to {options.output}: {exc.strerror}",
+              file=stderr)
+        return False
+    return True

@@ -34,7 +34,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from yamlcheck.diagnostic import Diagnostic, Span
+from yamlcheck.core.diagnostic import Diagnostic, Span
 from yamlcheck.document import scalars, tags
 from yamlcheck.document.findings import DocumentTooComplex, DuplicateKey, YamlSyntaxError
 from yamlcheck.document.reader import EditorLines, irregular_line_breaks

@@ -1,7 +1,7 @@
 """Rules raised while reading and loading the YAML text (VH001-VH005)."""
 
-from yamlcheck.diagnostic import Severity
-from yamlcheck.rules.registry import Rule
+from yamlcheck.core.diagnostic import Severity
+from yamlcheck.core.rule import Rule
 
 
 class YamlSyntaxError(Rule):
@@ -29,6 +29,7 @@ class YamlSyntaxError(Rule):
     - step:
         name: 'train
         image: docker.io/library/python:3.12
+        command: python train.py
     ```
 
     ## Use instead
@@ -36,6 +37,7 @@ class YamlSyntaxError(Rule):
     - step:
         name: 'train'
         image: docker.io/library/python:3.12
+        command: python train.py
     ```
     """
 
@@ -137,6 +139,8 @@ class UnknownItemKind(Rule):
     ```yaml
     - stpe:
         name: train
+        image: docker.io/library/python:3.12
+        command: python train.py
     ```
 
     ## Use instead
@@ -173,23 +177,35 @@ class DocumentTooComplex(Rule):
     take minutes or never finish.  yamlcheck reports it in milliseconds.
 
     ## Example
+    Seven lines that expand to ten million strings:
     ```yaml
-    - &a [x, x, x, x, x, x, x, x, x]
-    - &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]
-    - &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]
-    - &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]
-    - &e [*d, *d, *d, *d, *d, *d, *d, *d, *d]
-    - &f [*e, *e, *e, *e, *e, *e, *e, *e, *e]
-    - &g [*f, *f, *f, *f, *f, *f, *f, *f, *f]
-    - &h [*g, *g, *g, *g, *g, *g, *g, *g, *g]
+    - &a [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]
+    - &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]
+    - &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]
+    - &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]
+    - &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]
+    - &f [*e, *e, *e, *e, *e, *e, *e, *e, *e, *e]
+    - &g [*f, *f, *f, *f, *f, *f, *f, *f, *f, *f]
     ```
 
     ## Use instead
-    Write the values out, or use anchors for shared blocks that are not
-    nested into each other.
+    Anchors for shared blocks that are not nested into each other:
+    ```yaml
+    - step:
+        name: train
+        image: &python docker.io/library/python:3.12
+        command: python train.py
+    - step:
+        name: evaluate
+        image: *python
+        command: python evaluate.py
+    ```
     """
 
     code = "VH005"
     name = "document-too-complex"
     severity = Severity.ERROR
     summary = "Alias expansion, nesting depth or size beyond safe limits"
+
+
+RULES = (YamlSyntaxError, DuplicateKey, InvalidDocumentShape, UnknownItemKind, DocumentTooComplex)

@@ -26,7 +26,7 @@ from typing import Any
 
 from ruamel.yaml.error import YAMLError as LibyamlError
 
-from yamlcheck.diagnostic import Diagnostic
+from yamlcheck.core.diagnostic import Diagnostic
 from yamlcheck.document.builder import Builder, Fatal
 from yamlcheck.document.composer import fast_parser, pyyaml_parser
 from yamlcheck.document.findings import YamlSyntaxError

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from functools import cached_property
 from typing import Any
 
-from yamlcheck.diagnostic import Span
+from yamlcheck.core.diagnostic import Span
 from yamlcheck.document.shape import Item
 from yamlcheck.document.tree import PosList, PosMap
 

@@ -7,7 +7,7 @@ import re
 from bisect import bisect_right
 from typing import Any, NamedTuple
 
-from yamlcheck.diagnostic import Diagnostic, Span
+from yamlcheck.core.diagnostic import Diagnostic, Span
 from yamlcheck.document.findings import DocumentTooComplex, YamlSyntaxError
 
 MAX_FILE_BYTES = 10 * 1024 * 1024

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any, NamedTuple
 
-from yamlcheck.diagnostic import FILE_START, Diagnostic, Span
+from yamlcheck.core.diagnostic import FILE_START, Diagnostic, Span
+from yamlcheck.core.suggest import did_you_mean
 from yamlcheck.document.findings import InvalidDocumentShape, UnknownItemKind
 from yamlcheck.document.tree import PosList, PosMap
-from yamlcheck.suggest import did_you_mean
 
 # The order in which Valohai's parser looks for a kind key; the first wins.
 KIND_ORDER = ("step", "task", "endpoint", "pipeline", "blueprint", "deployment")
@@ -40,9 +40,6 @@ def _type_word(value: Any) -> str:
 
 def split_items(root: Any, path: str, loaded: bool) -> tuple[list[Item], list[Diagnostic]]:
     """The items of the document, with findings for everything that is not one."""
-    # Imported here: the schema findings module imports this package.
-    from yamlcheck.schema.findings import UnknownKey
-
     problems: list[Diagnostic] = []
     if not loaded:
         return [], problems
@@ -90,12 +87,5 @@ def split_items(root: Any, path: str, loaded: bool) -> tuple[list[Item], list[Di
                 f"item {number} holds both {chosen!r} and {other!r}; Valohai uses {chosen!r} "
                 f"and ignores {other!r} (start a new item with '- ')",
             ))
-        for key in entry:
-            if key not in KIND_ORDER:
-                problems.append(UnknownKey.at(
-                    path, entry.key_span(key),
-                    f"unknown key {str(key)!r} next to {chosen!r}; Valohai ignores it "
-                    f"(should it be indented under {chosen!r}?)",
-                ))
         items.append(Item(index, chosen, entry[chosen], entry.key_span(chosen)))
     return items, problems

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from yamlcheck.diagnostic import Span
+from yamlcheck.core.diagnostic import Span
 
 _TABS_ALLOWED = ("Valohai's YAML loader (PyYAML) allows tabs only inside quotes, "
                  "block scalars (| or >) and comments")

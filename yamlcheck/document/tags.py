@@ -11,7 +11,7 @@ from __future__ import annotations
 import base64
 import binascii
 
-from yamlcheck.diagnostic import Span
+from yamlcheck.core.diagnostic import Span
 from yamlcheck.document import scalars
 from yamlcheck.document.tree import PosList, PosMap
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable
 
-from yamlcheck.diagnostic import Span
+from yamlcheck.core.diagnostic import Span
 
 
 class PosMap(dict):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from yamlcheck.diagnostic import Fix, Span
+from yamlcheck.core.diagnostic import Fix, Span
 
 _PLAIN_UNSAFE_START = set("-?:,[]{}#&*!|>'\"%@`")
 

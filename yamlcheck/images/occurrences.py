@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from yamlcheck.diagnostic import Span
+from yamlcheck.core.diagnostic import Span
 from yamlcheck.images.patterns import Classification, classify_image
 from yamlcheck.images.reference import Reference, ReferenceError, parse
-
-if TYPE_CHECKING:
-    from yamlcheck.lint_context import LintContext
+from yamlcheck.rules.context import LintContext
 
 
 class ImageOccurrence:
@@ -82,3 +80,8 @@ def collect(ctx: LintContext) -> list[ImageOccurrence]:
                     add(f"{item.kind}[{_label(obj.name)}].node[{_label(node.name)}].override.image",
                         override.get("image"), override.value_span("image"))
     return found
+
+
+def images_of(ctx: LintContext) -> list[ImageOccurrence]:
+    """Every image the document names, in file order (collected once per file)."""
+    return ctx.memo("images", collect)

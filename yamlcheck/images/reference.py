@@ -149,6 +149,10 @@ def _check_digest(digest: str) -> None:
 
 def _uppercase_message(text: str) -> str:
     lowered = _lower_path(text)
+    try:
+        lowered = parse(lowered).normalized
+    except ReferenceError:
+        pass
     return f"the repository name must be lower case; write {lowered!r}"
 
 

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from yamlcheck.diagnostic import Diagnostic, Severity
+from yamlcheck.core.diagnostic import Diagnostic, Severity
 from yamlcheck.images.fix import scalar_fix
-from yamlcheck.lint_context import LintContext
-from yamlcheck.rules.registry import Rule
+from yamlcheck.images.occurrences import images_of
+from yamlcheck.images.patterns import qualified_pattern
+from yamlcheck.rules.base import DocumentRule
+from yamlcheck.rules.context import LintContext
 
 
-class ImageMissing(Rule):
+class ImageMissing(DocumentRule):
     """
     ## What it does
     Reports a step or endpoint without an image, or with an empty one.
@@ -41,14 +43,14 @@ class ImageMissing(Rule):
     summary = "A step or endpoint has no image, or it is empty"
 
     def check(self, ctx: LintContext) -> Iterator[Diagnostic]:
-        for occurrence in ctx.images:
+        for occurrence in images_of(ctx):
             if not occurrence.image.strip():
                 yield self.at(ctx.path, occurrence.span,
                               f"{occurrence.location} is empty; name an image such as "
                               "'docker.io/library/python:3.12'")
 
 
-class ImageInvalidReference(Rule):
+class ImageInvalidReference(DocumentRule):
     """
     ## What it does
     Checks each image against the reference grammar Docker and every registry
@@ -83,13 +85,13 @@ class ImageInvalidReference(Rule):
     summary = "Not a valid image reference (case, characters, tag length, digest form)"
 
     def check(self, ctx: LintContext) -> Iterator[Diagnostic]:
-        for occurrence in ctx.images:
+        for occurrence in images_of(ctx):
             if occurrence.error and occurrence.image.strip():
                 yield self.at(ctx.path, occurrence.span,
                               f"image {occurrence.image!r} is invalid: {occurrence.error}")
 
 
-class ImageNotFullyQualified(Rule):
+class ImageNotFullyQualified(DocumentRule):
     """
     ## What it does
     Reports an image written without a registry host, such as `python:3.9`
@@ -121,7 +123,11 @@ class ImageNotFullyQualified(Rule):
 
     ## Fix
     `yamlcheck lint --fix` rewrites the image in place and keeps every other
-    byte of the file (comments, quotes, indentation, line endings).
+    byte of the file (comments, quotes, indentation, line endings).  There
+    is no automatic fix when a registry pattern written without a host
+    (`acme/*`) matches the image as written: the qualified image would no
+    longer match it and would be pulled without credentials, so image and
+    pattern must change together.
     """
 
     code = "VH203"
@@ -131,7 +137,7 @@ class ImageNotFullyQualified(Rule):
     fixable = True
 
     def check(self, ctx: LintContext) -> Iterator[Diagnostic]:
-        for occurrence in ctx.images:
+        for occurrence in images_of(ctx):
             ref = occurrence.reference
             if ref is None or ref.domain is not None:
                 continue
@@ -141,13 +147,23 @@ class ImageNotFullyQualified(Rule):
                               f"'{ref.path}' reads as a Docker Hub name, not a registry host "
                               "(write host/repository:tag)")
                 continue
+            found = occurrence.classification
+            if found is not None and found.match is not None and not found.keeps_match:
+                pattern = found.match.match
+                yield self.at(ctx.path, occurrence.span,
+                              f"image {occurrence.image!r} has no registry host, and the registry "
+                              f"pattern {pattern!r} matches it as written: qualifying only the "
+                              "image would lose those credentials; change both together, to "
+                              f"{ref.normalized!r} and {qualified_pattern(pattern)!r}, in "
+                              "valohai.yaml, in Valohai's registry settings and in .yamlcheck.yaml")
+                continue
             fix = scalar_fix(ctx.text, occurrence.span, ref.normalized)
             yield self.at(ctx.path, occurrence.span,
                           f"image {occurrence.image!r} has no registry host; "
                           f"write {ref.normalized!r}", fix)
 
 
-class ImageUntagged(Rule):
+class ImageUntagged(DocumentRule):
     """
     ## What it does
     Reports an image with neither a tag nor a digest.
@@ -179,7 +195,7 @@ class ImageUntagged(Rule):
     summary = "Neither tag nor digest (pulls whatever latest is)"
 
     def check(self, ctx: LintContext) -> Iterator[Diagnostic]:
-        for occurrence in ctx.images:
+        for occurrence in images_of(ctx):
             ref = occurrence.reference
             if ref is not None and ref.tag is None and ref.digest is None:
                 yield self.at(ctx.path, occurrence.span,
@@ -187,7 +203,7 @@ class ImageUntagged(Rule):
                               "'latest' is; add a version tag (name:1.2.3)")
 
 
-class ImageLatestTag(Rule):
+class ImageLatestTag(DocumentRule):
     """
     ## What it does
     Reports an image tagged `latest` without a digest.
@@ -219,7 +235,7 @@ class ImageLatestTag(Rule):
     summary = "Explicit :latest with no digest"
 
     def check(self, ctx: LintContext) -> Iterator[Diagnostic]:
-        for occurrence in ctx.images:
+        for occurrence in images_of(ctx):
             ref = occurrence.reference
             if ref is not None and ref.tag == "latest" and ref.digest is None:
                 yield self.at(ctx.path, occurrence.span,
@@ -227,11 +243,12 @@ class ImageLatestTag(Rule):
                               "pin a version tag or a digest")
 
 
-class ImageNotPinned(Rule):
+class ImageNotPinned(DocumentRule):
     """
     ## What it does
     Reports an image without an `@sha256:` digest.  Off by default; enable it
-    with `select: [VH206]` or `--select VH206`.
+    next to the others with `select: [VH, VH206]` or `--select VH,VH206`
+    (`select` replaces the list, so `VH206` alone selects only this rule).
 
     ## Why
     A tag can be pushed again; only a digest names exactly one image.
@@ -261,8 +278,18 @@ class ImageNotPinned(Rule):
     default_enabled = False
 
     def check(self, ctx: LintContext) -> Iterator[Diagnostic]:
-        for occurrence in ctx.images:
+        for occurrence in images_of(ctx):
             ref = occurrence.reference
             if ref is not None and ref.digest is None:
                 yield self.at(ctx.path, occurrence.span,
                               f"image {occurrence.image!r} is not pinned to a digest")
+
+
+RULES = (
+    ImageMissing,
+    ImageInvalidReference,
+    ImageNotFullyQualified,
+    ImageUntagged,
+    ImageLatestTag,
+    ImageNotPinned,
+)

@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 
 import requests
 
-from yamlcheck.config.model import HostSettings
+from yamlcheck.core.settings import HostSettings
 from yamlcheck.images.providers import host_of, is_loopback
 from yamlcheck.registries import challenge
 from yamlcheck.registries.credentials import Credential, CredentialRejected

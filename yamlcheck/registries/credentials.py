@@ -16,7 +16,7 @@ import warnings
 from pathlib import Path
 from typing import Any
 
-from yamlcheck.config.model import RegistryEntry
+from yamlcheck.core.settings import RegistryEntry
 from yamlcheck.images.providers import classify
 
 log = logging.getLogger("yamlcheck.registries")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any, NamedTuple
 
-from yamlcheck.diagnostic import Severity
-from yamlcheck.rules.registry import Rule
+from yamlcheck.core.diagnostic import Severity
+from yamlcheck.core.rule import Rule
 
 
 class ManifestUnknown(Rule):
@@ -256,3 +256,15 @@ class Outcome(NamedTuple):
     def to_json(self) -> dict[str, Any]:
         return {"status": self.status, "digest": self.digest, "media_type": self.media_type,
                 "platforms": list(self.platforms), "credential_source": self.credential_source}
+
+
+RULES = (
+    ManifestUnknown,
+    RepositoryUnknown,
+    RegistryUnauthorized,
+    RegistryDenied,
+    RegistryRateLimited,
+    RegistryUnreachable,
+    PlatformMissing,
+    CredentialsUnresolved,
+)

@@ -10,9 +10,11 @@ import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import Any, NamedTuple, Protocol
 
-from yamlcheck.config.model import Config, HostSettings, RegistryEntry
+from yamlcheck.core.diagnostic import Diagnostic, Fix
+from yamlcheck.core.options import LintOptions
+from yamlcheck.core.settings import Config, HostSettings, RegistryEntry
 from yamlcheck.images.fix import scalar_fix
 from yamlcheck.images.reference import Reference
 from yamlcheck.registries.cache import ResultCache, key
@@ -25,10 +27,18 @@ from yamlcheck.registries.credentials import (
     resolve,
 )
 from yamlcheck.registries.outcomes import STATUS_RULES, Outcome
+from yamlcheck.rules.context import LintContext
 
-if TYPE_CHECKING:
-    from yamlcheck.lint import FileResult
-    from yamlcheck.runner import LintOptions
+
+class LintedFile(Protocol):
+    """What this stage reads and extends of one linted file (the engine's FileResult)."""
+
+    path: str
+    source: Any
+    context: LintContext | None
+    images: list[Any]
+    diagnostics: list[Diagnostic]
+    fixes: list[Fix]
 
 log = logging.getLogger("yamlcheck.registries")
 PROGRESS_FROM = 4  # images; fewer finish before a bar would be worth drawing
@@ -145,10 +155,10 @@ class _progress:
             self.bar.stop()
 
 
-def check_remote(results: list[FileResult], options: LintOptions) -> None:
+def check_remote(results: list[LintedFile], options: LintOptions) -> None:
     """Check every image of ``results`` and add the findings to them."""
     stage = RemoteStage(options)
-    placed: list[tuple[FileResult, Any, Job]] = []
+    placed: list[tuple[LintedFile, Any, Job]] = []
     for result in results:
         ctx = result.context
         if ctx is None:
@@ -177,7 +187,7 @@ def check_remote(results: list[FileResult], options: LintOptions) -> None:
             _pin(result, image, job.ref, outcome.digest)
 
 
-def _pin(result: FileResult, image: Any, ref: Reference, digest: str) -> None:
+def _pin(result: LintedFile, image: Any, ref: Reference, digest: str) -> None:
     written = ref.normalized if ref.domain is None else ref.original
     text = result.source.text if result.source else ""
     fix = scalar_fix(text, image.span, f"{written}@{digest}")

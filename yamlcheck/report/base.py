@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from yamlcheck.diagnostic import Diagnostic, Severity
+from yamlcheck.core.diagnostic import Diagnostic, Severity
 
 if TYPE_CHECKING:
-    from yamlcheck.lint import FileResult
+    from yamlcheck.engine import FileResult
 
 
 class Report:
@@ -74,7 +74,7 @@ def register(cls: type[Reporter]) -> type[Reporter]:
 
 # Each format lives in its own module, imported only when it is used.
 _MODULES = {"text": "text", "concise": "concise", "json": "json_format", "sarif": "sarif",
-            "github": "github"}
+            "github": "github", "gitlab": "gitlab"}
 FORMATS = tuple(_MODULES)
 
 

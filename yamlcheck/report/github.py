@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from yamlcheck.diagnostic import Diagnostic, Severity
+from yamlcheck.core.diagnostic import Diagnostic, Severity
 from yamlcheck.report.base import Report, Reporter, register
 from yamlcheck.report.text import summary
 

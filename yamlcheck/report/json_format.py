@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from yamlcheck import __version__
-from yamlcheck.diagnostic import Diagnostic, Severity
+from yamlcheck.core.diagnostic import Diagnostic, Severity
 from yamlcheck.report.base import Report, Reporter, register
 
 

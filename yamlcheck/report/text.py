@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from yamlcheck.diagnostic import Diagnostic, Severity
+from yamlcheck.core.diagnostic import Diagnostic, Severity
 from yamlcheck.report.base import Report, Reporter, register
 
 _RESET, _BOLD, _DIM = "\033[0m", "\033[1m", "\033[2m"

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import NamedTuple
 
-from yamlcheck.diagnostic import Span
+from yamlcheck.core.diagnostic import Span
 from yamlcheck.document.model import Edge, Node, Obj, Pipeline
-from yamlcheck.lint_context import LintContext
+from yamlcheck.rules.context import LintContext
 from yamlcheck.rules.syntax import Socket, parse_socket
 
 

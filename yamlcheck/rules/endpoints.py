@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from yamlcheck.diagnostic import Diagnostic, Severity, Span
+from yamlcheck.core.diagnostic import Diagnostic, Severity, Span
+from yamlcheck.core.suggest import did_you_mean
 from yamlcheck.document.model import Endpoint, Obj
-from yamlcheck.lint_context import LintContext
+from yamlcheck.rules.base import DocumentRule
+from yamlcheck.rules.context import LintContext
 from yamlcheck.rules.edges import edge_ends
-from yamlcheck.rules.registry import Rule
-from yamlcheck.suggest import did_you_mean
 
 
 def _volumes(endpoint: Endpoint) -> Iterator[tuple[str, Obj]]:
@@ -20,7 +20,7 @@ def _volumes(endpoint: Endpoint) -> Iterator[tuple[str, Obj]]:
         yield "workspace volume", Obj(workspace)
 
 
-class InvalidVolumePath(Rule):
+class InvalidVolumePath(DocumentRule):
     """
     ## What it does
     Checks endpoint volumes: a shared volume's or the workspace volume's
@@ -28,18 +28,27 @@ class InvalidVolumePath(Rule):
     relative.
 
     ## Why
-    Kubernetes refuses such a volume and the deployment never starts.
+    Valohai's validator refuses the endpoint ("mount path ... must start
+    with "/"", "sub-path ... must not start with "/"").
 
     ## Example
     ```yaml
-    shared-volumes:
-      - {pvc-name: models, mount-path: models, sub-path: /v1}
+    - endpoint:
+        name: predict
+        image: docker.io/library/python:3.12
+        server-command: python serve.py
+        shared-volumes:
+          - {pvc-name: models, mount-path: models, sub-path: /v1}
     ```
 
     ## Use instead
     ```yaml
-    shared-volumes:
-      - {pvc-name: models, mount-path: /models, sub-path: v1}
+    - endpoint:
+        name: predict
+        image: docker.io/library/python:3.12
+        server-command: python serve.py
+        shared-volumes:
+          - {pvc-name: models, mount-path: /models, sub-path: v1}
     ```
     """
 
@@ -63,27 +72,36 @@ class InvalidVolumePath(Rule):
                                   "start with '/'")
 
 
-class ConflictingVolumePath(Rule):
+class ConflictingVolumePath(DocumentRule):
     """
     ## What it does
     Reports two volumes of one endpoint mounted at the same path (two shared
     volumes, or the workspace volume and a shared volume).
 
     ## Why
-    Only one of them can be mounted there; Valohai refuses the endpoint.
+    Only one of them can be mounted there; Valohai's validator refuses the
+    endpoint ("... is already used by a shared volume").
 
     ## Example
     ```yaml
-    workspace-volume: {mount-path: /models, size: 10}
-    shared-volumes:
-      - {pvc-name: models, mount-path: /models}
+    - endpoint:
+        name: predict
+        image: docker.io/library/python:3.12
+        server-command: python serve.py
+        workspace-volume: {mount-path: /models, size: 10}
+        shared-volumes:
+          - {pvc-name: models, mount-path: /models}
     ```
 
     ## Use instead
     ```yaml
-    workspace-volume: {mount-path: /scratch, size: 10}
-    shared-volumes:
-      - {pvc-name: models, mount-path: /models}
+    - endpoint:
+        name: predict
+        image: docker.io/library/python:3.12
+        server-command: python serve.py
+        workspace-volume: {mount-path: /scratch, size: 10}
+        shared-volumes:
+          - {pvc-name: models, mount-path: /models}
     ```
     """
 
@@ -107,7 +125,7 @@ class ConflictingVolumePath(Rule):
                     seen[path] = volume.value_span("mount-path")
 
 
-class DeploymentWithoutTarget(Rule):
+class DeploymentWithoutTarget(DocumentRule):
     """
     ## What it does
     Reports a top-level `deployment` without `defaults.target`.
@@ -145,7 +163,7 @@ class DeploymentWithoutTarget(Rule):
                               "automatic deployment creation needs")
 
 
-class UnknownEndpointFile(Rule):
+class UnknownEndpointFile(DocumentRule):
     """
     ## What it does
     Checks `node.file.ENDPOINT.FILE` edge targets on deployment nodes: the
@@ -153,30 +171,55 @@ class UnknownEndpointFile(Rule):
     endpoint's `files`.
 
     ## Why
-    The file would go nowhere and the deployment would start without its
-    model.
+    Valohai's validator does not check file edges, and what the platform
+    does with one that names no endpoint file is not documented (a
+    warning); the file would go nowhere and the endpoint would start
+    without its model.
 
     ## Example
     ```yaml
+    - step:
+        name: train
+        image: docker.io/library/python:3.12
+        command: python train.py
     - endpoint:
         name: predict
         image: docker.io/library/python:3.12
         server-command: python serve.py
         files: [{name: model, path: model.pkl}]
-    # ...
-    edges:
-      - [train.output.model.pkl, deploy.file.predict.modle]
+    - pipeline:
+        name: release
+        nodes:
+          - {name: train, type: execution, step: train}
+          - {name: deploy, type: deployment, deployment: production, endpoints: [predict]}
+        edges:
+          - [train.output.model.pkl, deploy.file.predict.modle]
     ```
 
     ## Use instead
     ```yaml
-      - [train.output.model.pkl, deploy.file.predict.model]
+    - step:
+        name: train
+        image: docker.io/library/python:3.12
+        command: python train.py
+    - endpoint:
+        name: predict
+        image: docker.io/library/python:3.12
+        server-command: python serve.py
+        files: [{name: model, path: model.pkl}]
+    - pipeline:
+        name: release
+        nodes:
+          - {name: train, type: execution, step: train}
+          - {name: deploy, type: deployment, deployment: production, endpoints: [predict]}
+        edges:
+          - [train.output.model.pkl, deploy.file.predict.model]
     ```
     """
 
     code = "VH463"
     name = "unknown-endpoint-file"
-    severity = Severity.ERROR
+    severity = Severity.WARNING
     summary = "A file edge names an endpoint or file the deployment node lacks"
 
     def check(self, ctx: LintContext) -> Iterator[Diagnostic]:
@@ -186,10 +229,13 @@ class UnknownEndpointFile(Rule):
             if node is None or socket is None or socket.type != "file" or node.type != "deployment":
                 continue
             endpoint_name, _, file_name = socket.key.partition(".")
-            if not file_name:
-                continue  # reported as a malformed socket
-            listed = [name for name, _ in node.strings("endpoints")]
             label = f"pipeline {end.pipeline.name!r} node {node.name!r}"
+            if not file_name:
+                yield self.at(ctx.path, end.span,
+                              f"{label}: file target {end.text!r} names no file of an endpoint; "
+                              "write node.file.<endpoint>.<file>")
+                continue
+            listed = [name for name, _ in node.strings("endpoints")]
             if endpoint_name not in listed:
                 yield self.at(ctx.path, end.span,
                               f"{label}: endpoint {endpoint_name!r} is not in the node's "
@@ -203,3 +249,6 @@ class UnknownEndpointFile(Rule):
                 yield self.at(ctx.path, end.span,
                               f"{label}: endpoint {endpoint_name!r} has no file {file_name!r}"
                               f"{did_you_mean(file_name, files)}")
+
+
+RULES = (InvalidVolumePath, ConflictingVolumePath, DeploymentWithoutTarget, UnknownEndpointFile)

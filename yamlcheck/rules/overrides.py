@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from yamlcheck.diagnostic import Diagnostic, Severity, Span
+from yamlcheck.core.diagnostic import Diagnostic, Severity, Span
+from yamlcheck.core.suggest import did_you_mean
 from yamlcheck.document.model import Parameter
-from yamlcheck.lint_context import LintContext
+from yamlcheck.rules.base import DocumentRule
+from yamlcheck.rules.context import LintContext
 from yamlcheck.rules.edges import parameter_targets
 from yamlcheck.rules.references import node_step, pipeline_nodes
-from yamlcheck.rules.registry import Rule
-from yamlcheck.suggest import did_you_mean
 
 
 def assigned_values(ctx: LintContext) -> Iterator[tuple[str, Parameter, Any, Span]]:
@@ -37,30 +37,54 @@ def assigned_values(ctx: LintContext) -> Iterator[tuple[str, Parameter, Any, Spa
                    parameter.value_span("default"))
 
 
-class OverrideUnknownName(Rule):
+class OverrideUnknownName(DocumentRule):
     """
     ## What it does
     Reports a parameter or input in a node's `override` that the node's step
     does not define.
 
     ## Why
-    An override cannot add parameters or inputs; Valohai refuses the pipeline.
+    An override cannot add parameters or inputs; Valohai's validator refuses
+    the pipeline ("parameter ... does not exist in step").
 
     ## Example
     ```yaml
-    nodes:
-      - name: train
-        type: execution
-        step: train
-        override:
-          parameters:
-            - {name: epohcs, default: 5}
+    - step:
+        name: train
+        image: docker.io/library/python:3.12
+        command: python train.py {parameters}
+        parameters:
+          - {name: learning_rate, type: float, default: 0.001}
+    - pipeline:
+        name: flow
+        nodes:
+          - name: train
+            type: execution
+            step: train
+            override:
+              parameters:
+                - {name: learning-rate, default: 0.01}
+        edges: []
     ```
 
     ## Use instead
     ```yaml
-          parameters:
-            - {name: epochs, default: 5}
+    - step:
+        name: train
+        image: docker.io/library/python:3.12
+        command: python train.py {parameters}
+        parameters:
+          - {name: learning_rate, type: float, default: 0.001}
+    - pipeline:
+        name: flow
+        nodes:
+          - name: train
+            type: execution
+            step: train
+            override:
+              parameters:
+                - {name: learning_rate, default: 0.01}
+        edges: []
     ```
     """
 
@@ -85,7 +109,7 @@ class OverrideUnknownName(Rule):
                                       f"{did_you_mean(name, known)}")
 
 
-class PipelineParameterNoTargets(Rule):
+class PipelineParameterNoTargets(DocumentRule):
     """
     ## What it does
     Reports a pipeline parameter with no `target` or `targets`.
@@ -95,17 +119,36 @@ class PipelineParameterNoTargets(Rule):
 
     ## Example
     ```yaml
-    parameters:
-      - name: learning_rate
-        default: 0.01
+    - step:
+        name: train
+        image: docker.io/library/python:3.12
+        command: python train.py {parameters}
+        parameters:
+          - {name: learning_rate, type: float, default: 0.001}
+    - pipeline:
+        name: flow
+        parameters:
+          - {name: learning_rate, default: 0.01}
+        nodes:
+          - {name: train, type: execution, step: train}
+        edges: []
     ```
 
     ## Use instead
     ```yaml
-    parameters:
-      - name: learning_rate
-        default: 0.01
-        target: train.parameter.learning_rate
+    - step:
+        name: train
+        image: docker.io/library/python:3.12
+        command: python train.py {parameters}
+        parameters:
+          - {name: learning_rate, type: float, default: 0.001}
+    - pipeline:
+        name: flow
+        parameters:
+          - {name: learning_rate, default: 0.01, target: train.parameter.learning_rate}
+        nodes:
+          - {name: train, type: execution, step: train}
+        edges: []
     ```
     """
 
@@ -123,37 +166,77 @@ class PipelineParameterNoTargets(Rule):
                                   "no targets")
 
 
-class PipelineParameterBadTarget(Rule):
+class PipelineParameterBadTarget(DocumentRule):
     """
     ## What it does
     Reports a pipeline parameter target whose socket type is not
-    `parameter` (`train.input.data` instead of `train.parameter.lr`).
+    `parameter` (`train.input.data` instead of `train.parameter.lr`), and a
+    target on an execution node whose step has no such parameter (nodes
+    with `commit` are not checked).
 
     ## Why
-    Pipeline parameters set node parameters only; Valohai refuses the file.
+    Pipeline parameters set node parameters only.  Valohai's validator
+    refuses both (valohai-yaml: "socket type ... is not supported", "the
+    parameter ... does not exist in step ...").
 
     ## Example
     ```yaml
-    parameters:
-      - {name: lr, target: train.input.lr}
+    - step:
+        name: train
+        image: docker.io/library/python:3.12
+        command: python train.py {parameters}
+        parameters:
+          - {name: learning_rate, type: float, default: 0.001}
+    - pipeline:
+        name: flow
+        parameters:
+          - {name: learning_rate, default: 0.01, target: train.input.learning_rate}
+        nodes:
+          - {name: train, type: execution, step: train}
+        edges: []
     ```
 
     ## Use instead
     ```yaml
-    parameters:
-      - {name: lr, target: train.parameter.lr}
+    - step:
+        name: train
+        image: docker.io/library/python:3.12
+        command: python train.py {parameters}
+        parameters:
+          - {name: learning_rate, type: float, default: 0.001}
+    - pipeline:
+        name: flow
+        parameters:
+          - {name: learning_rate, default: 0.01, target: train.parameter.learning_rate}
+        nodes:
+          - {name: train, type: execution, step: train}
+        edges: []
     ```
     """
 
     code = "VH442"
     name = "pipeline-parameter-bad-target"
     severity = Severity.ERROR
-    summary = "A pipeline parameter targets something other than a node parameter"
+    summary = "A pipeline parameter targets something other than a parameter of the node's step"
 
     def check(self, ctx: LintContext) -> Iterator[Diagnostic]:
         for parameter, end in parameter_targets(ctx):
-            if end.socket is not None and not end.socket.type.startswith("parameter"):
+            if end.socket is None:
+                continue
+            label = f"pipeline {end.pipeline.name!r} parameter {parameter.name!r}"
+            if not end.socket.type.startswith("parameter"):
                 yield self.at(ctx.path, end.span,
-                              f"pipeline {end.pipeline.name!r} parameter {parameter.name!r}: "
-                              f"target {end.text!r} has socket type {end.socket.type!r}; "
-                              "write node.parameter.name")
+                              f"{label}: target {end.text!r} has socket type "
+                              f"{end.socket.type!r}; write node.parameter.name")
+                continue
+            step = node_step(ctx, end.node) if end.node is not None else None
+            if step is None or end.node is None or end.node.type != "execution":
+                continue
+            known = step.parameter_names
+            if end.socket.key not in known:
+                yield self.at(ctx.path, end.span,
+                              f"{label}: target {end.text!r}: step {step.name!r} has no "
+                              f"parameter {end.socket.key!r}{did_you_mean(end.socket.key, known)}")
+
+
+RULES = (OverrideUnknownName, PipelineParameterNoTargets, PipelineParameterBadTarget)

@@ -1,15 +1,13 @@
-"""Parameter definitions: flags, pass-as templates, defaults, ranges."""
+"""Parameter definitions: flags, pass-as templates, ranges."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-from yamlcheck.diagnostic import Diagnostic, Severity
+from yamlcheck.core.diagnostic import Diagnostic, Severity
 from yamlcheck.document.model import Parameter, Step
-from yamlcheck.lint_context import LintContext
-from yamlcheck.rules.overrides import assigned_values
-from yamlcheck.rules.registry import Rule
-from yamlcheck.rules.values import value_problems
+from yamlcheck.rules.base import DocumentRule
+from yamlcheck.rules.context import LintContext
 
 
 def step_parameters(ctx: LintContext) -> Iterator[tuple[Step, Parameter, str]]:
@@ -18,7 +16,7 @@ def step_parameters(ctx: LintContext) -> Iterator[tuple[Step, Parameter, str]]:
             yield step, parameter, f"step {step.name!r} parameter {parameter.name!r}"
 
 
-class FlagOptional(Rule):
+class FlagOptional(DocumentRule):
     """
     ## What it does
     Reports `optional` on a flag parameter.
@@ -29,14 +27,22 @@ class FlagOptional(Rule):
 
     ## Example
     ```yaml
-    parameters:
-      - {name: verbose, type: flag, optional: true}
+    - step:
+        name: train
+        image: docker.io/library/python:3.12
+        command: python train.py {parameters}
+        parameters:
+          - {name: verbose, type: flag, optional: true}
     ```
 
     ## Use instead
     ```yaml
-    parameters:
-      - {name: verbose, type: flag}
+    - step:
+        name: train
+        image: docker.io/library/python:3.12
+        command: python train.py {parameters}
+        parameters:
+          - {name: verbose, type: flag}
     ```
     """
 
@@ -52,7 +58,7 @@ class FlagOptional(Rule):
                               f"{label}: `optional` has no effect on a flag")
 
 
-class FlagPassAsIgnored(Rule):
+class FlagPassAsIgnored(DocumentRule):
     """
     ## What it does
     Reports `pass-as` on a flag that also has `pass-true-as` or
@@ -63,14 +69,22 @@ class FlagPassAsIgnored(Rule):
 
     ## Example
     ```yaml
-    parameters:
-      - {name: cache, type: flag, pass-as: --cache, pass-true-as: --cache=1}
+    - step:
+        name: train
+        image: docker.io/library/python:3.12
+        command: python train.py {parameters}
+        parameters:
+          - {name: cache, type: flag, pass-as: --cache, pass-true-as: --cache=1}
     ```
 
     ## Use instead
     ```yaml
-    parameters:
-      - {name: cache, type: flag, pass-true-as: --cache=1, pass-false-as: --cache=0}
+    - step:
+        name: train
+        image: docker.io/library/python:3.12
+        command: python train.py {parameters}
+        parameters:
+          - {name: cache, type: flag, pass-true-as: --cache=1, pass-false-as: --cache=0}
     ```
     """
 
@@ -88,7 +102,7 @@ class FlagPassAsIgnored(Rule):
                               "`pass-true-as`/`pass-false-as`")
 
 
-class PassTrueFalseOnNonFlag(Rule):
+class PassTrueFalseOnNonFlag(DocumentRule):
     """
     ## What it does
     Reports `pass-true-as` or `pass-false-as` on a parameter that is not a
@@ -99,14 +113,22 @@ class PassTrueFalseOnNonFlag(Rule):
 
     ## Example
     ```yaml
-    parameters:
-      - {name: mode, type: string, pass-true-as: --fast}
+    - step:
+        name: train
+        image: docker.io/library/python:3.12
+        command: python train.py {parameters}
+        parameters:
+          - {name: fast, type: string, pass-true-as: --fast}
     ```
 
     ## Use instead
     ```yaml
-    parameters:
-      - {name: fast, type: flag, pass-true-as: --fast}
+    - step:
+        name: train
+        image: docker.io/library/python:3.12
+        command: python train.py {parameters}
+        parameters:
+          - {name: fast, type: flag, pass-true-as: --fast}
     ```
     """
 
@@ -125,74 +147,42 @@ class PassTrueFalseOnNonFlag(Rule):
                                   f"{label}: `{key}` has no effect on a {parameter.type} parameter")
 
 
-class InvalidParameterValue(Rule):
-    """
-    ## What it does
-    Checks parameter values against their definition: a step parameter's
-    `default`, a pipeline node's `override` defaults, and a pipeline
-    parameter's `default` against every parameter it targets.  A value must
-    fit the type (`integer`, `float`, `string`, `flag`), `min`, `max` and
-    `choices`, and be a single value unless the parameter is `multiple`.
-
-    ## Why
-    Valohai's validator checks only step defaults, and only truthy ones (so
-    `0`, `""` and `false` slip through); an invalid value is rejected when the
-    execution is created.  YAML quirks make this common: `default: 1e-4` is a
-    string, `default: 2024-01-01` is a date.
-
-    ## Example
-    ```yaml
-    parameters:
-      - {name: epochs, type: integer, default: 0, min: 1}
-    ```
-
-    ## Use instead
-    ```yaml
-    parameters:
-      - {name: epochs, type: integer, default: 1, min: 1}
-    ```
-    """
-
-    code = "VH413"
-    name = "invalid-parameter-value"
-    severity = Severity.WARNING
-    summary = "A default or override value that does not fit the parameter's type, range or choices"
-
-    def check(self, ctx: LintContext) -> Iterator[Diagnostic]:
-        for _, parameter, label in step_parameters(ctx):
-            if parameter.has("default"):
-                for problem in value_problems(parameter, parameter.get("default")):
-                    yield self.at(ctx.path, parameter.value_span("default"),
-                                  f"{label}: default {problem}")
-        for label, definition, value, span in assigned_values(ctx):
-            for problem in value_problems(definition, value):
-                yield self.at(ctx.path, span, f"{label}: value {problem}")
-
-
-class ParameterMinAboveMax(Rule):
+class ParameterMinAboveMax(DocumentRule):
     """
     ## What it does
     Reports a parameter whose `min` is greater than its `max`.
 
     ## Why
-    No value can satisfy both bounds, so every execution is rejected.
+    No value satisfies both bounds: Valohai's value check (valohai-yaml's
+    `Parameter.validate`) refuses every value given to the parameter, as
+    below the minimum or above the maximum.  Valohai's validator does not
+    report the bounds themselves, and whether the platform applies that
+    check is not documented, so this is a warning.
 
     ## Example
     ```yaml
-    parameters:
-      - {name: dropout, type: float, min: 0.9, max: 0.1}
+    - step:
+        name: train
+        image: docker.io/library/python:3.12
+        command: python train.py {parameters}
+        parameters:
+          - {name: dropout, type: float, min: 0.9, max: 0.1}
     ```
 
     ## Use instead
     ```yaml
-    parameters:
-      - {name: dropout, type: float, min: 0.1, max: 0.9}
+    - step:
+        name: train
+        image: docker.io/library/python:3.12
+        command: python train.py {parameters}
+        parameters:
+          - {name: dropout, type: float, min: 0.1, max: 0.9}
     ```
     """
 
     code = "VH414"
     name = "parameter-min-above-max"
-    severity = Severity.ERROR
+    severity = Severity.WARNING
     summary = "A parameter's min is greater than its max"
 
     def check(self, ctx: LintContext) -> Iterator[Diagnostic]:
@@ -204,7 +194,7 @@ class ParameterMinAboveMax(Rule):
                               f"{label}: min {low} is greater than max {high}")
 
 
-class FlagMultiple(Rule):
+class FlagMultiple(DocumentRule):
     """
     ## What it does
     Reports `multiple` on a flag parameter.
@@ -215,14 +205,22 @@ class FlagMultiple(Rule):
 
     ## Example
     ```yaml
-    parameters:
-      - {name: verbose, type: flag, multiple: repeat}
+    - step:
+        name: train
+        image: docker.io/library/python:3.12
+        command: python train.py {parameters}
+        parameters:
+          - {name: verbose, type: flag, multiple: repeat}
     ```
 
     ## Use instead
     ```yaml
-    parameters:
-      - {name: verbose, type: flag}
+    - step:
+        name: train
+        image: docker.io/library/python:3.12
+        command: python train.py {parameters}
+        parameters:
+          - {name: verbose, type: flag}
     ```
     """
 
@@ -233,6 +231,21 @@ class FlagMultiple(Rule):
 
     def check(self, ctx: LintContext) -> Iterator[Diagnostic]:
         for _, parameter, label in step_parameters(ctx):
-            if parameter.type == "flag" and parameter.get("multiple") not in (None, "none"):
+            if parameter.type == "flag" and _multiple(parameter.get("multiple")):
                 yield self.at(ctx.path, parameter.key_span("multiple"),
                               f"{label}: a flag cannot be `multiple`")
+
+
+def _multiple(value: object) -> bool:
+    """Whether Valohai's parser reads ``multiple`` as on: empty values and
+    `none` in any case are off (its MultipleMode.cast)."""
+    return bool(value) and str(value).lower() != "none"
+
+
+RULES = (
+    FlagOptional,
+    FlagPassAsIgnored,
+    PassTrueFalseOnNonFlag,
+    ParameterMinAboveMax,
+    FlagMultiple,
+)

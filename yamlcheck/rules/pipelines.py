@@ -4,33 +4,59 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from yamlcheck.diagnostic import Diagnostic, Severity
-from yamlcheck.lint_context import LintContext
+from yamlcheck.core.diagnostic import Diagnostic, Severity
+from yamlcheck.core.suggest import did_you_mean
+from yamlcheck.rules.base import DocumentRule
+from yamlcheck.rules.context import LintContext
 from yamlcheck.rules.edges import complete_edges
-from yamlcheck.rules.registry import Rule
-from yamlcheck.suggest import did_you_mean
 
 
-class DuplicateNodeName(Rule):
+class DuplicateNodeName(DocumentRule):
     """
     ## What it does
     Reports two nodes of one pipeline with the same name.
 
     ## Why
-    Edges address nodes by name; Valohai refuses the pipeline.
+    Edges address nodes by name; Valohai's validator refuses the pipeline
+    ("... has 2 nodes with the same name ...").
 
     ## Example
     ```yaml
-    nodes:
-      - {name: train, type: execution, step: train}
-      - {name: train, type: execution, step: evaluate}
+    - step:
+        name: train
+        image: docker.io/library/python:3.12
+        command: python train.py
+    - step:
+        name: evaluate
+        image: docker.io/library/python:3.12
+        command: python evaluate.py
+        inputs: [{name: model}]
+    - pipeline:
+        name: flow
+        nodes:
+          - {name: train, type: execution, step: train}
+          - {name: train, type: execution, step: evaluate}
+        edges: []
     ```
 
     ## Use instead
     ```yaml
-    nodes:
-      - {name: train, type: execution, step: train}
-      - {name: evaluate, type: execution, step: evaluate}
+    - step:
+        name: train
+        image: docker.io/library/python:3.12
+        command: python train.py
+    - step:
+        name: evaluate
+        image: docker.io/library/python:3.12
+        command: python evaluate.py
+        inputs: [{name: model}]
+    - pipeline:
+        name: flow
+        nodes:
+          - {name: train, type: execution, step: train}
+          - {name: evaluate, type: execution, step: evaluate}
+        edges:
+          - [train.output.model.pkl, evaluate.input.model]
     ```
     """
 
@@ -53,29 +79,66 @@ class DuplicateNodeName(Rule):
                     seen[node.name] = node.name_span[0] + 1
 
 
-class PipelineCycle(Rule):
+class PipelineCycle(DocumentRule):
     """
     ## What it does
     Reports an edge from a node to itself and edges that form a cycle.
 
     ## Why
-    A pipeline is a directed acyclic graph; a node in a cycle waits for
-    itself and never starts.
+    Valohai describes a pipeline as a directed graph whose nodes start when
+    all their requirements are met, so a node in a cycle waits for itself.
+    Valohai's validator does not check cycles and the platform's handling is
+    not documented (an archived documentation example even holds a
+    parameter self-edge), so this is a warning.
 
     ## Example
     ```yaml
-    edges:
-      - [train.output.model, evaluate.input.model]
-      - [evaluate.output.report, train.input.report]
+    - step:
+        name: train
+        image: docker.io/library/python:3.12
+        command: python train.py
+        inputs: [{name: report, optional: true}]
+    - step:
+        name: evaluate
+        image: docker.io/library/python:3.12
+        command: python evaluate.py
+        inputs: [{name: model}]
+    - pipeline:
+        name: flow
+        nodes:
+          - {name: train, type: execution, step: train}
+          - {name: evaluate, type: execution, step: evaluate}
+        edges:
+          - [train.output.model.pkl, evaluate.input.model]
+          - [evaluate.output.report.json, train.input.report]
     ```
 
     ## Use instead
-    Remove one of the edges, or split the work into a further node.
+    Edges in one direction only (split the work into a further node if a
+    later result must feed an earlier step):
+    ```yaml
+    - step:
+        name: train
+        image: docker.io/library/python:3.12
+        command: python train.py
+    - step:
+        name: evaluate
+        image: docker.io/library/python:3.12
+        command: python evaluate.py
+        inputs: [{name: model}]
+    - pipeline:
+        name: flow
+        nodes:
+          - {name: train, type: execution, step: train}
+          - {name: evaluate, type: execution, step: evaluate}
+        edges:
+          - [train.output.model.pkl, evaluate.input.model]
+    ```
     """
 
     code = "VH436"
     name = "pipeline-cycle"
-    severity = Severity.ERROR
+    severity = Severity.WARNING
     summary = "Edges form a cycle, or an edge joins a node to itself"
 
     def check(self, ctx: LintContext) -> Iterator[Diagnostic]:
@@ -125,7 +188,7 @@ def _path(graph: dict[str, set[str]], start: str, goal: str) -> list[str] | None
     return None
 
 
-class ActionNotWellKnown(Rule):
+class ActionNotWellKnown(DocumentRule):
     """
     ## What it does
     Reports a node action whose `when` is not `node-starting`,
@@ -133,18 +196,43 @@ class ActionNotWellKnown(Rule):
     `error-pipeline`, `noop` or `require-approval`.
 
     ## Why
-    An unknown `when` never triggers and an unknown `then` does nothing.
+    An action whose `when` Valohai does not know might never trigger, and
+    one whose `then` it does not know might do nothing; Valohai's validator
+    warns too.  `require-approval` is accepted: Valohai's own example
+    pipelines use it, though valohai-yaml's list of known values lacks it.
 
     ## Example
     ```yaml
-    actions:
-      - {when: node-completed, then: stop-pipeline}
+    - step:
+        name: train
+        image: docker.io/library/python:3.12
+        command: python train.py
+    - pipeline:
+        name: flow
+        nodes:
+          - name: train
+            type: execution
+            step: train
+            actions:
+              - {when: node-completed, if: metadata.accuracy < 0.8, then: stop-pipeline}
+        edges: []
     ```
 
     ## Use instead
     ```yaml
-    actions:
-      - {when: node-complete, then: stop-pipeline}
+    - step:
+        name: train
+        image: docker.io/library/python:3.12
+        command: python train.py
+    - pipeline:
+        name: flow
+        nodes:
+          - name: train
+            type: execution
+            step: train
+            actions:
+              - {when: node-complete, if: metadata.accuracy < 0.8, then: stop-pipeline}
+        edges: []
     ```
     """
 
@@ -163,9 +251,13 @@ class ActionNotWellKnown(Rule):
                     for key, known, effect in (("when", self.WHEN, "might never trigger"),
                                                ("then", self.THEN, "might do nothing")):
                         for value, span in action.strings(key):
-                            if value not in known:
+                            # Valohai lower-cases `when` values (not `then`) before use
+                            if (value.lower() if key == "when" else value) not in known:
                                 yield self.at(ctx.path, span,
                                               f"pipeline {pipeline.name!r} node {node.name!r}: "
                                               f"action `{key}` {value!r} is not "
                                               f"well known, so the action {effect}"
                                               f"{did_you_mean(value, known)}")
+
+
+RULES = (DuplicateNodeName, PipelineCycle, ActionNotWellKnown)

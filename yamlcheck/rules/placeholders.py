@@ -1,4 +1,10 @@
-"""Command placeholders: {parameters}, {parameter:X}, {parameter-value:X}, {source-path}."""
+"""Command placeholders: {parameters}, {parameter:X}, {parameter-value:X}, {source-path}.
+
+Valohai replaces each non-greedy ``{...}`` group of a command line that it
+knows (valohai-yaml's ``build_command``: the pattern ``{(.+?)}``) and leaves
+every other group as it is.  Step commands and pipeline nodes'
+``override.command`` are interpolated alike.
+"""
 
 from __future__ import annotations
 
@@ -6,43 +12,73 @@ import re
 from collections.abc import Iterator
 from typing import NamedTuple
 
-from yamlcheck.diagnostic import Diagnostic, Severity, Span
+from yamlcheck.core.diagnostic import Diagnostic, Severity, Span
+from yamlcheck.core.suggest import closest
 from yamlcheck.document.model import Step
-from yamlcheck.lint_context import LintContext
-from yamlcheck.rules.registry import Rule
+from yamlcheck.rules.base import DocumentRule
+from yamlcheck.rules.context import LintContext
+from yamlcheck.rules.references import node_step, pipeline_nodes
 from yamlcheck.rules.spans import inner_span
-from yamlcheck.suggest import closest
 
 # Valohai replaces every non-greedy {...} group it knows and leaves the rest.
 _GROUP = re.compile(r"\{(.+?)\}")
 _ALL = ("parameters", "params")
 _NAMED = ("parameter", "parameter-value")
 _KNOWN_HEADS = (*_ALL, *_NAMED, "source-path")
+_INPUT_HEADS = ("input", "inputs", "input-path", "input-paths", "input-dir", "inputs-dir")
 _WORDISH = re.compile(r"[A-Za-z][A-Za-z_-]*(?::[^\s{}]*)?")
 
 
 class Placeholder(NamedTuple):
-    text: str  # the whole {…}
+    text: str  # the whole {…} as Valohai's pattern takes it
     head: str  # before the first ':'
     argument: str | None  # after it
     span: Span
+    dollar: bool  # written as ${…}
 
 
-def placeholders(ctx: LintContext, step: Step) -> Iterator[Placeholder]:
-    for command, span in step.commands:
+class Commands(NamedTuple):
+    """Command lines Valohai interpolates, and the step whose parameters they use."""
+
+    label: str  # step 'train', or pipeline 'p' node 'n'
+    lines: list[tuple[str, Span]]
+    step: Step | None  # None: the step is not known here (another commit, a typo)
+
+
+def command_sets(ctx: LintContext) -> Iterator[Commands]:
+    """Every step's commands, then every node override's."""
+    for step in ctx.doc.steps:
+        yield Commands(f"step {step.name!r}", step.commands, step)
+    for pipeline, node in pipeline_nodes(ctx):
+        override = node.override
+        if override is not None and override.has("command"):
+            yield Commands(f"pipeline {pipeline.name!r} node {node.name!r}",
+                           override.strings("command"), node_step(ctx, node))
+
+
+def placeholders(ctx: LintContext, lines: list[tuple[str, Span]]) -> Iterator[Placeholder]:
+    for command, span in lines:
         seen: dict[str, int] = {}
         for match in _GROUP.finditer(command):
-            if match.start() > 0 and command[match.start() - 1] == "$":
-                continue  # a shell ${VARIABLE}
             text, inner = match.group(0), match.group(1)
             occurrence = seen.get(text, 0)
             seen[text] = occurrence + 1
             head, colon, argument = inner.partition(":")
+            dollar = match.start() > 0 and command[match.start() - 1] == "$"
             yield Placeholder(text, head, argument if colon else None,
-                              inner_span(ctx.text, span, text, occurrence))
+                              inner_span(ctx.text, span, text, occurrence), dollar)
 
 
-class UnknownPlaceholder(Rule):
+def replaced(found: Placeholder, step: Step | None) -> bool:
+    """Whether Valohai replaces this group (with the step's parameters known)."""
+    if found.head in _ALL and found.argument is None:
+        return True
+    if found.head in _NAMED and found.argument is not None:
+        return step is None or found.argument in step.parameter_names
+    return found.head == "source-path" and found.argument is None
+
+
+class UnknownPlaceholder(DocumentRule):
     """
     ## What it does
     Reports `{parameter:NAME}` and `{parameter-value:NAME}` placeholders whose
@@ -80,9 +116,12 @@ class UnknownPlaceholder(Rule):
     summary = "{parameter:X} or {parameter-value:X} names no parameter of the step"
 
     def check(self, ctx: LintContext) -> Iterator[Diagnostic]:
-        for step in ctx.doc.steps:
+        for commands in command_sets(ctx):
+            step = commands.step
+            if step is None:
+                continue
             names = step.parameter_names
-            for found in placeholders(ctx, step):
+            for found in placeholders(ctx, commands.lines):
                 if found.head not in _NAMED or found.argument is None:
                     continue
                 name = found.argument
@@ -95,11 +134,11 @@ class UnknownPlaceholder(Rule):
                     guess = closest(name, names)
                     hint = f" (did you mean {guess!r}?)" if guess else ""
                 yield self.at(ctx.path, found.span,
-                              f"step {step.name!r}: {found.text} names no parameter{hint}; "
-                              "Valohai would pass it on literally")
+                              f"{commands.label}: {found.text} names no parameter of step "
+                              f"{step.name!r}{hint}; Valohai would pass it on literally")
 
 
-class MalformedPlaceholder(Rule):
+class MalformedPlaceholder(DocumentRule):
     """
     ## What it does
     Reports a `{...}` group in a command that looks like a misspelt Valohai
@@ -114,12 +153,22 @@ class MalformedPlaceholder(Rule):
 
     ## Example
     ```yaml
-    command: python train.py {paramters}
+    - step:
+        name: train
+        image: docker.io/library/python:3.12
+        command: python train.py {paramters}
+        parameters:
+          - {name: epochs, type: integer, default: 10}
     ```
 
     ## Use instead
     ```yaml
-    command: python train.py {parameters}
+    - step:
+        name: train
+        image: docker.io/library/python:3.12
+        command: python train.py {parameters}
+        parameters:
+          - {name: epochs, type: integer, default: 10}
     ```
     """
 
@@ -129,10 +178,10 @@ class MalformedPlaceholder(Rule):
     summary = "A {…} group that looks like a misspelt placeholder"
 
     def check(self, ctx: LintContext) -> Iterator[Diagnostic]:
-        for step in ctx.doc.steps:
-            for found in placeholders(ctx, step):
+        for commands in command_sets(ctx):
+            for found in placeholders(ctx, commands.lines):
                 inner = found.text[1:-1]
-                if not _WORDISH.fullmatch(inner):
+                if found.dollar or not _WORDISH.fullmatch(inner) or found.head in _INPUT_HEADS:
                     continue
                 if found.head in _ALL and found.argument is None:
                     continue
@@ -143,7 +192,7 @@ class MalformedPlaceholder(Rule):
                 suggestion = self._suggest(found)
                 if suggestion:
                     yield self.at(ctx.path, found.span,
-                                  f"step {step.name!r}: {found.text} is not a Valohai "
+                                  f"{commands.label}: {found.text} is not a Valohai "
                                   f"placeholder; did you mean {suggestion}?")
 
     @staticmethod
@@ -162,13 +211,13 @@ class MalformedPlaceholder(Rule):
         return f"{{{guess}}}"
 
 
-class UnusedParameter(Rule):
+class UnusedParameter(DocumentRule):
     """
     ## What it does
     Reports a parameter that no command uses, in a step whose commands have
-    neither `{parameters}` nor `{params}`.  Off by default: code that reads
-    `/valohai/config/parameters.json` (valohai-utils does) uses parameters
-    without placeholders.
+    neither `{parameters}` nor `{params}`.  Off by default (enable it with
+    `--select VH,VH422`): code that reads `/valohai/config/parameters.json`
+    (valohai-utils does) uses parameters without placeholders.
 
     ## Why
     A parameter that never reaches the program is usually a forgotten
@@ -203,7 +252,7 @@ class UnusedParameter(Rule):
 
     def check(self, ctx: LintContext) -> Iterator[Diagnostic]:
         for step in ctx.doc.steps:
-            found = list(placeholders(ctx, step))
+            found = list(placeholders(ctx, step.commands))
             if any(p.head in _ALL and p.argument is None for p in found):
                 continue
             used = {p.argument for p in found if p.head in _NAMED}
@@ -214,7 +263,7 @@ class UnusedParameter(Rule):
                                   "by any command (no {parameters} placeholder)")
 
 
-class SourcePathUnset(Rule):
+class SourcePathUnset(DocumentRule):
     """
     ## What it does
     Reports `{source-path}` in a command of a step that has no `source-path`.
@@ -247,11 +296,124 @@ class SourcePathUnset(Rule):
     summary = "{source-path} is used but the step sets no source-path"
 
     def check(self, ctx: LintContext) -> Iterator[Diagnostic]:
-        for step in ctx.doc.steps:
-            if step.get("source-path"):
+        for commands in command_sets(ctx):
+            step = commands.step
+            if step is None or step.get("source-path"):
                 continue
-            for found in placeholders(ctx, step):
+            for found in placeholders(ctx, commands.lines):
                 if found.head == "source-path" and found.argument is None:
                     yield self.at(ctx.path, found.span,
-                                  f"step {step.name!r}: {{source-path}} is used but the step "
-                                  "sets no `source-path`")
+                                  f"{commands.label}: {{source-path}} is used but step "
+                                  f"{step.name!r} sets no `source-path`")
+
+
+def _rendered(found: Placeholder, step: Step | None) -> str:
+    """The start of what Valohai puts in place of a placeholder, for messages."""
+    parameters = step.parameters if step is not None else []
+    if found.head in _NAMED:
+        parameters = [p for p in parameters if p.name == found.argument]
+    for parameter in parameters:
+        default = parameter.get("default")
+        if default is None or parameter.type == "flag" or isinstance(default, list):
+            continue
+        if found.head == "parameter-value":
+            return str(default)
+        template = parameter.str("pass-as") or "--{name}={value}"
+        return template.replace("{name}", str(parameter.name)).replace(
+            "{value}", str(default)).replace("{v}", str(default)) + " ..."
+    return "--NAME=VALUE ..." if found.head != "parameter-value" else "VALUE"
+
+
+class PlaceholderNotReplaced(DocumentRule):
+    """
+    ## What it does
+    Reports a placeholder that Valohai will not replace, or will replace into
+    something else than meant:
+    - `${parameters}`, `${parameter-value:lr}`: Valohai replaces the braces,
+      and the shell then reads `$--lr=0.1 ...` or `$0.1` (`$-` and `$0` are
+      shell variables), so the first argument is corrupted;
+    - `{{parameters}}`: double braces are not an escape; Valohai's pattern
+      takes `{{parameters}` as one unknown group and passes the text on
+      literally;
+    - a `{parameters}` after an unclosed `{` on the same line, which Valohai
+      reads as part of that group;
+    - `{inputs}`, `{input:NAME}`: Valohai has no input placeholders; an
+      input's files are in `/valohai/inputs/NAME/`.
+
+    ## Why
+    Valohai interpolates each `{...}` group it knows (valohai-yaml's
+    `build_command`, pattern `{(.+?)}`, applied to step commands and node
+    `override.command` alike) and leaves anything else as written, so the
+    program receives the literal text or a mangled argument.
+
+    ## Example
+    ```yaml
+    - step:
+        name: train
+        image: docker.io/library/python:3.12
+        command: python train.py ${parameters} --data {input:dataset}
+        parameters:
+          - {name: lr, type: float, default: 0.1}
+        inputs:
+          - {name: dataset}
+    ```
+
+    ## Use instead
+    ```yaml
+    - step:
+        name: train
+        image: docker.io/library/python:3.12
+        command: python train.py {parameters} --data /valohai/inputs/dataset/
+        parameters:
+          - {name: lr, type: float, default: 0.1}
+        inputs:
+          - {name: dataset}
+    ```
+    """
+
+    code = "VH424"
+    name = "placeholder-not-replaced"
+    severity = Severity.ERROR
+    summary = "A placeholder Valohai passes on literally or mangles (${parameters}, {{parameters}}, {inputs})"
+
+    def check(self, ctx: LintContext) -> Iterator[Diagnostic]:
+        for commands in command_sets(ctx):
+            for found in placeholders(ctx, commands.lines):
+                problem = self._problem(found, commands.step)
+                if problem:
+                    yield self.at(ctx.path, found.span, f"{commands.label}: {problem}")
+
+    @staticmethod
+    def _problem(found: Placeholder, step: Step | None) -> str | None:
+        inner = found.text[1:-1]
+        if found.dollar and replaced(found, step):
+            made = _rendered(found, step)
+            return (f"Valohai replaces {found.text} inside ${found.text}, so the shell receives "
+                    f"'${made}' and expands '${made[:1]}' as a shell variable; write {found.text} "
+                    "without '$'")
+        if "{" in inner:
+            hidden = "{" + inner[inner.rfind("{") + 1:] + "}"
+            head, colon, argument = hidden[1:-1].partition(":")
+            probe = found._replace(text=hidden, head=head, argument=argument if colon else None)
+            if not replaced(probe, step):
+                return None
+            if inner.startswith("{") and inner.count("{") == 1:
+                return (f"Valohai passes {found.text}}} on literally (double braces are not an "
+                        f"escape); write {hidden}")
+            return (f"Valohai does not replace {hidden} here: its pattern reads "
+                    f"{found.text!r} as one group, from the unclosed '{{' before it; close or "
+                    "quote that brace")
+        if found.head in _INPUT_HEADS and not found.dollar:
+            name = found.argument or "NAME"
+            return (f"Valohai has no input placeholders and passes {found.text} on literally; "
+                    f"the files of an input are in /valohai/inputs/{name}/")
+        return None
+
+
+RULES = (
+    UnknownPlaceholder,
+    MalformedPlaceholder,
+    UnusedParameter,
+    SourcePathUnset,
+    PlaceholderNotReplaced,
+)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from yamlcheck.diagnostic import Diagnostic, Severity
+from yamlcheck.core.diagnostic import Diagnostic, Severity
+from yamlcheck.core.suggest import did_you_mean
 from yamlcheck.document.model import Node, Pipeline, Step
-from yamlcheck.lint_context import LintContext
-from yamlcheck.rules.registry import Rule
-from yamlcheck.suggest import did_you_mean
+from yamlcheck.rules.base import DocumentRule
+from yamlcheck.rules.context import LintContext
 
 
 def node_step(ctx: LintContext, node: Node) -> Step | None:
@@ -29,7 +29,7 @@ def pipeline_nodes(ctx: LintContext) -> Iterator[tuple[Pipeline, Node]]:
             yield pipeline, node
 
 
-class UnknownStep(Rule):
+class UnknownStep(DocumentRule):
     """
     ## What it does
     Reports a pipeline node or a task that names a step the file does not
@@ -37,11 +37,18 @@ class UnknownStep(Rule):
     not checked.
 
     ## Why
-    Valohai refuses to run the pipeline or the task.  Its own validator checks
-    nodes but not tasks.
+    Valohai's validator refuses a node whose step does not exist ("node ...
+    step ... does not exist") and a task blueprint used by a node whose step
+    does not exist; for a task on its own it says nothing, but `vh task run`
+    refuses it ("references step ... which is not defined") and a task
+    without its step has no image or command to run.
 
     ## Example
     ```yaml
+    - step:
+        name: train
+        image: docker.io/library/python:3.12
+        command: python train.py
     - pipeline:
         name: flow
         nodes:
@@ -51,6 +58,10 @@ class UnknownStep(Rule):
 
     ## Use instead
     ```yaml
+    - step:
+        name: train
+        image: docker.io/library/python:3.12
+        command: python train.py
     - pipeline:
         name: flow
         nodes:
@@ -81,25 +92,54 @@ class UnknownStep(Rule):
                               f"{did_you_mean(name, steps)}")
 
 
-class UnknownTask(Rule):
+class UnknownTask(DocumentRule):
     """
     ## What it does
     Reports a task node whose `task` names a task blueprint the file does not
     define.
 
     ## Why
-    Valohai refuses the pipeline.
+    Valohai's validator refuses the pipeline ("node ... task ... does not
+    exist").
 
     ## Example
     ```yaml
-    nodes:
-      - {name: search, type: task, task: hyperparameter-serach}
+    - step:
+        name: train
+        image: docker.io/library/python:3.12
+        command: python train.py {parameters}
+        parameters:
+          - {name: learning_rate, type: float, default: 0.001}
+    - task:
+        name: lr-search
+        step: train
+        parameters:
+          - {name: learning_rate, style: multiple, rules: {items: [0.01, 0.001]}}
+    - pipeline:
+        name: search
+        nodes:
+          - {name: search, type: task, task: lr-serach}
+        edges: []
     ```
 
     ## Use instead
     ```yaml
-    nodes:
-      - {name: search, type: task, task: hyperparameter-search}
+    - step:
+        name: train
+        image: docker.io/library/python:3.12
+        command: python train.py {parameters}
+        parameters:
+          - {name: learning_rate, type: float, default: 0.001}
+    - task:
+        name: lr-search
+        step: train
+        parameters:
+          - {name: learning_rate, style: multiple, rules: {items: [0.01, 0.001]}}
+    - pipeline:
+        name: search
+        nodes:
+          - {name: search, type: task, task: lr-search}
+        edges: []
     ```
     """
 
@@ -119,19 +159,24 @@ class UnknownTask(Rule):
                               f"not defined{did_you_mean(name, tasks)}")
 
 
-class UnknownEndpoint(Rule):
+class UnknownEndpoint(DocumentRule):
     """
     ## What it does
     Reports a deployment node whose `endpoints` list names an endpoint the
     file does not define.
 
     ## Why
-    The deployment node would try to create a version with an endpoint that
-    does not exist, and fail at the end of an otherwise finished pipeline.
+    Valohai's validator does not check these names, and the platform's
+    handling is not documented (so this is a warning).  The deployment node
+    would try to create a version with an endpoint that does not exist, and
+    probably fail at the end of an otherwise finished pipeline.
 
     ## Example
     ```yaml
-    - endpoint: {name: predict, image: docker.io/library/python:3.12, server-command: python serve.py}
+    - endpoint:
+        name: predict
+        image: docker.io/library/python:3.12
+        server-command: python serve.py
     - pipeline:
         name: ship
         nodes:
@@ -141,13 +186,21 @@ class UnknownEndpoint(Rule):
 
     ## Use instead
     ```yaml
+    - endpoint:
+        name: predict
+        image: docker.io/library/python:3.12
+        server-command: python serve.py
+    - pipeline:
+        name: ship
+        nodes:
           - {name: deploy, type: deployment, deployment: prod, endpoints: [predict]}
+        edges: []
     ```
     """
 
     code = "VH452"
     name = "unknown-endpoint"
-    severity = Severity.ERROR
+    severity = Severity.WARNING
     summary = "A deployment node names an endpoint that is not defined"
 
     def check(self, ctx: LintContext) -> Iterator[Diagnostic]:
@@ -160,3 +213,6 @@ class UnknownEndpoint(Rule):
                     yield self.at(ctx.path, span,
                                   f"pipeline {pipeline.name!r} node {node.name!r}: endpoint "
                                   f"{name!r} is not defined{did_you_mean(name, endpoints)}")
+
+
+RULES = (UnknownStep, UnknownTask, UnknownEndpoint)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from yamlcheck.diagnostic import Span
+from yamlcheck.core.diagnostic import Span
 
 
 def inner_span(text: str, span: Span, needle: str, occurrence: int = 0) -> Span:

@@ -1,15 +1,15 @@
-"""Step-level checks: presets, stop conditions, durations, duplicate members."""
+"""Step-level checks: presets, stop conditions, duplicate members."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-from yamlcheck.diagnostic import Diagnostic, Severity
+from yamlcheck.core.diagnostic import Diagnostic, Severity
 from yamlcheck.document.model import Obj
-from yamlcheck.lint_context import LintContext
+from yamlcheck.rules.base import DocumentRule
+from yamlcheck.rules.context import LintContext
 from yamlcheck.rules.references import pipeline_nodes
-from yamlcheck.rules.registry import Rule
-from yamlcheck.rules.syntax import duration_problem, expression_problem
+from yamlcheck.rules.syntax import expression_problem
 
 
 def overrides(ctx: LintContext) -> Iterator[tuple[str, Obj]]:
@@ -19,15 +19,16 @@ def overrides(ctx: LintContext) -> Iterator[tuple[str, Obj]]:
             yield f"pipeline {pipeline.name!r} node {node.name!r}", node.override
 
 
-class PresetWithoutEnvironment(Rule):
+class PresetWithoutEnvironment(DocumentRule):
     """
     ## What it does
     Reports a `runtime-config-preset` without an `environment` next to it, on
     a step or in a pipeline node's `override`.
 
     ## Why
-    A runtime configuration preset belongs to one environment; Valohai refuses
-    to create the execution without it.
+    A runtime configuration preset belongs to one environment.  Valohai's
+    validator refuses the file ("When specifying a runtime config preset,
+    you must also specify an environment"), for a node override too.
 
     ## Example
     ```yaml
@@ -63,7 +64,7 @@ class PresetWithoutEnvironment(Rule):
                               f"{label}: `runtime-config-preset` needs `environment` beside it")
 
 
-class InvalidStopCondition(Rule):
+class InvalidStopCondition(DocumentRule):
     """
     ## What it does
     Checks a step's or task's `stop-condition` the way Valohai evaluates it:
@@ -110,52 +111,7 @@ class InvalidStopCondition(Rule):
                               f"{label}: `stop-condition` is not a valid expression: {problem}")
 
 
-class InvalidDuration(Rule):
-    """
-    ## What it does
-    Checks `time-limit` and `no-output-timeout` strings: groups of a number
-    and a unit (`s`, `m`, `h`, `d`, `w`; only the first letter counts, so
-    `90 minutes` works), adding up to a positive duration.
-
-    ## Why
-    Valohai's parser crashes on a number without a unit (`"300"`) or a
-    negative one, and refuses an unknown unit.
-
-    ## Example
-    ```yaml
-    - step:
-        name: train
-        image: docker.io/library/python:3.12
-        command: python train.py
-        time-limit: "300"
-    ```
-
-    ## Use instead
-    ```yaml
-    - step:
-        name: train
-        image: docker.io/library/python:3.12
-        command: python train.py
-        time-limit: 300
-    ```
-    """
-
-    code = "VH405"
-    name = "invalid-duration"
-    severity = Severity.ERROR
-    summary = "A time-limit or no-output-timeout that is not a valid duration"
-
-    def check(self, ctx: LintContext) -> Iterator[Diagnostic]:
-        for step in ctx.doc.steps:
-            for key in ("time-limit", "no-output-timeout"):
-                value = step.str(key)
-                problem = duration_problem(value) if value is not None else None
-                if problem:
-                    yield self.at(ctx.path, step.value_span(key),
-                                  f"step {step.name!r}: `{key}` {value!r} is invalid: {problem}")
-
-
-class DuplicateMemberName(Rule):
+class DuplicateMemberName(DocumentRule):
     """
     ## What it does
     Reports a parameter, input, output or environment variable defined twice
@@ -164,7 +120,8 @@ class DuplicateMemberName(Rule):
 
     ## Why
     Valohai keeps the last definition and silently drops the first, so its
-    type, default or description never take effect.
+    type, default or description never take effect.  Two mounts cannot
+    share one destination.
 
     ## Example
     ```yaml
@@ -232,3 +189,6 @@ class DuplicateMemberName(Rule):
                               f"(the first at line {seen[destination]})")
             else:
                 seen[destination] = span[0] + 1
+
+
+RULES = (PresetWithoutEnvironment, InvalidStopCondition, DuplicateMemberName)

@@ -1,4 +1,4 @@
-"""Small grammars found inside values: durations, stop conditions, sockets."""
+"""Small grammars found inside values: stop conditions, sockets."""
 
 from __future__ import annotations
 
@@ -8,44 +8,6 @@ import keyword
 import re
 import tokenize
 from typing import Any, NamedTuple
-
-# -- durations (time-limit, no-output-timeout) --------------------------------
-_DURATION_PART = re.compile(r"([.\d]+)\s*([A-Za-z]*)")
-_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
-
-
-def duration_problem(text: str) -> str | None:
-    """Why a duration string is invalid (Valohai's parser would crash or refuse
-    it), or None.  Groups are ``<number><optional spaces><unit>``; only the
-    unit's first letter counts (s, m, h, d, w), so "90 minutes" is valid."""
-    if not text.strip():
-        return None  # blank counts as unset
-    total = 0.0
-    position = 0
-    for match in _DURATION_PART.finditer(text):
-        between = text[position : match.start()]
-        if between.strip(" ,\t"):
-            return f"unexpected text {between.strip()!r}"
-        position = match.end()
-        number, unit = match.groups()
-        try:
-            value = float(number)
-        except ValueError:
-            return f"{number!r} is not a number"
-        if not unit:
-            return f"{number!r} has no unit; write for example '{number}s' or use a plain integer"
-        if not unit.islower():
-            return f"unit {unit!r} must be lower case (s, m, h, d or w)"
-        if unit[0].lower() not in _UNITS:
-            return f"unknown unit {unit!r}; use s, m, h, d or w"
-        total += value * _UNITS[unit[0].lower()]
-    rest = text[position:]
-    if rest.strip(" ,\t"):
-        return f"unexpected text {rest.strip()!r}"
-    if total <= 0:
-        return "the duration must be positive"
-    return None
-
 
 # -- stop-condition expressions ----------------------------------------------
 _EXPRESSION_KEYWORDS = frozenset(("False", "None", "True", "and", "for", "in", "is", "not", "or"))

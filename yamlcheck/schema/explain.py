@@ -2,21 +2,25 @@
 
 Never "is not valid under any of the given schemas": a oneOf/anyOf error is
 either a choice between keys (explained as such) or narrowed to the branch
-whose type fits the value, and its inner errors are reported instead.
+whose type fits the value, and its inner errors are reported instead.  Keys
+that exclude each other are written as ``if: {required: [a]}`` with
+``then: {properties: {b: false}}``, so an editor flags the key itself; here
+that false schema becomes "takes only one of 'a' or 'b'" at key ``b``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
-from yamlcheck.diagnostic import Diagnostic, Span
+from yamlcheck.core.diagnostic import Diagnostic, Span
+from yamlcheck.core.suggest import did_you_mean
 from yamlcheck.document.scalars import Timestamp
 from yamlcheck.document.shape import Item
 from yamlcheck.document.tree import PosMap, span_at
 from yamlcheck.schema.fastcheck import TYPE_CHECKS
 from yamlcheck.schema.findings import InvalidValue, MissingRequiredKey, UnknownKey, WrongType
-from yamlcheck.suggest import did_you_mean
+from yamlcheck.schema.resources import definition
 
 _TYPE_WORDS = {
     "string": "a string", "array": "a list", "object": "a mapping", "integer": "an integer",
@@ -48,6 +52,16 @@ def type_word(value: Any) -> str:
 def item_label(item: Item) -> str:
     name = item.value.get("name") if isinstance(item.value, dict) else None
     return f"{item.kind} {name!r}" if isinstance(name, str) else f"{item.kind} (item {item.index + 1})"
+
+
+def _walk(node: Any, path: Iterable[Any]) -> Any:
+    """The part of a schema (or a value) at ``path``, or None."""
+    for step in path:
+        try:
+            node = node[step]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return node
 
 
 def dotted(path: Iterable[Any]) -> str:
@@ -98,10 +112,13 @@ class Explainer:
     """Explains errors for the value at ``base`` (a key path from ``root``)."""
 
     def __init__(self, root: Any, base: tuple[Any, ...], label: str, anchor: Span,
-                 path: str, missing: dict[str, Any] | None = None) -> None:
+                 path: str, missing: dict[str, Any] | None = None,
+                 schema: Any = None) -> None:
         self.root, self.base, self.label, self.anchor, self.path = root, base, label, anchor, path
         # Top-level keys whose absence (or null value) a more specific rule reports.
         self.missing = missing or {}
+        # The schema the errors come from, to read the condition of a false subschema.
+        self.schema = schema
 
     def where(self, relative: Any) -> str:
         inner = dotted(relative)
@@ -134,6 +151,9 @@ class Explainer:
         value, kind, arg = error.instance, error.validator, error.validator_value
         where = self.where(relative)
         path = self.path
+        if kind is None and error.schema is False:
+            yield from self._excluded(error, relative)
+            return
         if kind == "additionalProperties" and isinstance(value, dict):
             schema = error.schema
             allowed = list(schema.get("properties", {}))
@@ -185,6 +205,35 @@ class Explainer:
             return
         yield InvalidValue.at(path, self.span(relative), self._value_message(error, where))
 
+    def _excluded(self, error: Any, relative: tuple[Any, ...]) -> Iterator[Diagnostic]:
+        """A key whose schema is ``false``: not allowed here, usually because
+        the ``if`` beside the ``then`` holding it saw another key."""
+        schema_path = list(error.absolute_schema_path)
+        found = _walk(self.schema, schema_path)
+        if found is False and relative:  # the error's paths reach the key itself
+            container, keys, then_path = relative[:-1], [relative[-1]], schema_path[:-2]
+        elif isinstance(found, dict) and schema_path[-1:] == ["properties"]:
+            # jsonschema stops both paths at the mapping for a false subschema
+            mapping = _walk(self.root, (*self.base, *relative))
+            container, then_path = relative, schema_path[:-1]
+            keys = [k for k, sub in found.items() if sub is False and isinstance(mapping, dict)
+                    and k in mapping]
+        else:
+            yield InvalidValue.at(self.path, self.span(relative),
+                                  f"{self.where(relative)} is not allowed here")
+            return
+        owner = _walk(self.schema, then_path[:-1]) if then_path[-1:] == ["then"] else None
+        condition = owner.get("if") if isinstance(owner, dict) else None
+        partners = condition.get("required", []) if isinstance(condition, dict) else []
+        where = self.where(container)
+        for key in keys:
+            if partners:
+                names = " or ".join(repr(k) for k in (*partners, key))
+                message = f"{where} takes only one of {names}, not both"
+            else:
+                message = f"{where}: {str(key)!r} is not allowed here"
+            yield InvalidValue.at(self.path, self.span((*container, key), key=True), message)
+
     @staticmethod
     def _value_message(error: Any, where: str) -> str:
         value, kind, arg = error.instance, error.validator, error.validator_value
@@ -193,7 +242,8 @@ class Explainer:
         if kind == "const":
             return f"{where} must be {arg!r}, not {type_word(value)}"
         if kind == "pattern":
-            hint = error.schema.get("description") or f"the pattern {arg}"
+            hint = (error.schema.get("patternErrorMessage") or error.schema.get("description")
+                    or f"the pattern {arg}")
             return f"{where} {value!r} does not fit: {hint}"
         if kind in ("maxLength", "minLength"):
             bound = "at most" if kind == "maxLength" else "at least"
@@ -202,21 +252,17 @@ class Explainer:
             words = {"minimum": "at least", "maximum": "at most",
                      "exclusiveMinimum": "more than", "exclusiveMaximum": "less than"}[kind]
             return f"{where} must be {words} {arg}, not {value}"
-        if kind in ("minItems", "items") and isinstance(value, list):
-            if kind == "items":
-                allowed = len(error.schema.get("prefixItems", []))
-                return f"{where} has {len(value)} items; it takes exactly {allowed}"
+        if kind in ("minItems", "maxItems") and isinstance(value, list):
+            if kind == "maxItems":
+                bound = "exactly" if error.schema.get("minItems") == arg else "at most"
+                return f"{where} has {len(value)} items; it takes {bound} {arg}"
             return f"{where} has {len(value)} item(s); it needs at least {arg}"
         if kind == "not":
             return f"{where} is not allowed here"
         return f"{where}: {error.message}"
 
 
-def explain(errors: Iterable[Any], item: Item, root: Any, path: str) -> list[Diagnostic]:
-    missing: dict[str, Any] = {}
-    if item.kind in ("step", "endpoint"):
-        from yamlcheck.images.rules import ImageMissing
-
-        missing["image"] = ImageMissing
+def explain(errors: Iterable[Any], item: Item, root: Any, path: str,
+            missing: Mapping[str, Any]) -> list[Diagnostic]:
     return Explainer(root, item.path, item_label(item), item.key_span, path,
-                     missing).explain(errors)
+                     dict(missing), definition(item.schema_name)).explain(errors)

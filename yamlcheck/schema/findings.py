@@ -1,7 +1,7 @@
 """Rules raised by the JSON Schema stage (VH101-VH104)."""
 
-from yamlcheck.diagnostic import Severity
-from yamlcheck.rules.registry import Rule
+from yamlcheck.core.diagnostic import Severity
+from yamlcheck.core.rule import Rule
 
 
 class UnknownKey(Rule):
@@ -146,3 +146,6 @@ class InvalidValue(Rule):
     name = "invalid-value"
     severity = Severity.ERROR
     summary = "Enum, pattern, range or length violated"
+
+
+RULES = (UnknownKey, MissingRequiredKey, WrongType, InvalidValue)

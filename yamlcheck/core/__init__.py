@@ -1,0 +1,1 @@
+"""Shared vocabulary at the bottom of every import: findings, rules, settings, options."""

@@ -1,0 +1,58 @@
+"""Lint several files as one run: the offline stages per file, then the
+stages that look outside the file (the repository, the registries) for all
+files at once."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import NamedTuple
+
+from yamlcheck.core.options import LintOptions
+from yamlcheck.core.settings import Config
+from yamlcheck.document.loader import load
+from yamlcheck.engine.lint import analyse, finish
+from yamlcheck.engine.result import FileResult
+
+
+class Source(NamedTuple):
+    """One file to lint: the path to report, its bytes, and its configuration."""
+
+    path: str
+    data: bytes
+    config: Config
+
+
+def lint_sources(sources: Sequence[Source], options: LintOptions) -> list[FileResult]:
+    """Every finding for every source, suppressions and selection applied."""
+    results = [analyse(load(source.path, source.data), source.config) for source in sources]
+    if options.no_repo:
+        _without_repository_checks(results)
+    elif results:
+        from yamlcheck.repository.stage import check_repository
+
+        check_repository(results)
+    if options.remote and results:
+        from yamlcheck.registries.stage import check_remote
+
+        check_remote(results, options)
+    for result in results:
+        finish(result)
+    return results
+
+
+# --no-repo turns off every VH5xx check, VH505 included although it reads
+# only the document (PRODUCT.md: "skip the repository checks (VH5xx)").
+REPOSITORY_CODES = "VH5"
+
+
+def _without_repository_checks(results: list[FileResult]) -> None:
+    for result in results:
+        result.diagnostics = [d for d in result.diagnostics
+                              if not d.code.startswith(REPOSITORY_CODES)]
+
+
+def lint_text(path: str, text: str, config: Config | None = None,
+              options: LintOptions | None = None) -> FileResult:
+    """Lint one document held in memory (an editor buffer, a test)."""
+    return lint_sources([Source(path, text.encode("utf-8"), config or Config())],
+                        options or LintOptions())[0]
