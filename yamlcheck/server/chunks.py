@@ -21,8 +21,8 @@ from typing import Any, NamedTuple
 from yamlcheck.core.diagnostic import Diagnostic, Span
 from yamlcheck.core.rule import Rule
 from yamlcheck.document.builder import Builder, Fatal
-from yamlcheck.document.composer import parser
-from yamlcheck.document.loader import Loaded, load_text
+from yamlcheck.document.composer import fast_parser
+from yamlcheck.document.loader import Loaded, load_text, needs_pyyaml
 from yamlcheck.document.reader import decode
 from yamlcheck.document.shape import Item
 from yamlcheck.document.tree import PosList, PosMap
@@ -67,9 +67,12 @@ class _Watch:
 
 
 def _parse_chunk(text: str) -> _Parsed | None:
-    """The chunk's one item, or None when it must be loaded with the rest."""
-    builder = Builder("")
-    watch = _Watch(parser(text))
+    """The chunk's one item, or None when it must be loaded with the rest
+    (also whenever PyYAML, not libyaml, would have to read it)."""
+    if needs_pyyaml(text):
+        return None
+    builder = Builder("", text)
+    watch = _Watch(fast_parser(text))
     try:
         found, root = builder.build(watch)
     except Fatal:
