@@ -9,7 +9,6 @@ import pytest_lsp
 from lsp_support import SERVER, make_client, start
 from pytest_lsp import ClientServerConfig, LanguageClient
 
-
 SCRIPTS = ("train.py", "eval.py", "prepare.py", "tune.py")  # what the tests' steps run
 
 
