@@ -7,7 +7,8 @@ they agree.
 A file is *rejected* by valohai-yaml when its lint reports an error (or the
 parse crashes), and by yamlcheck when it reports an error.  valohai-yaml does
 not look at image names or registries, so yamlcheck's image and registry rules
-(VH2xx, VH3xx) are left out unless --with-images is given.
+(VH2xx, VH3xx) are left out unless --with-images is given; nor at the files
+commands need or at input URIs, so the repository checks (VH5xx) are left out.
 """
 
 from __future__ import annotations
@@ -54,7 +55,7 @@ def _plain(text: str) -> str:
 
 
 def ours(path: Path, with_images: bool) -> list[tuple[str, str]]:
-    ignore = () if with_images else ("VH2", "VH3")
+    ignore = ("VH5",) if with_images else ("VH2", "VH3", "VH5")
     config = Config(rules=RuleSelection(ignore=ignore))
     result = lint_bytes(str(path), path.read_bytes(), config)
     return [(d.severity.label, f"{d.line}:{d.column} {d.code} {d.message}")

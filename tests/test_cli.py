@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -39,8 +40,10 @@ def project(tmp_path: Path) -> Path:
 
 
 def write(folder: Path, text: str, name: str = "valohai.yaml") -> Path:
+    """The file, beside the script its commands run (the repository checks look)."""
     path = folder / name
     path.write_text(text)
+    (folder / "train.py").write_text("print('training')\n")
     return path
 
 
@@ -252,3 +255,122 @@ def test_fix_on_stdin_without_fixes_prints_the_document(project: Path) -> None:
 def test_empty_stdin() -> None:
     status, out, _ = run_cli("lint", "-", "--format", "concise", stdin=b"")
     assert status == 1 and "VH003" in out and out.startswith("<stdin>:1:1:")
+
+
+@pytest.mark.parametrize(("args", "words"), [
+    (["--select", "VH999"], "'VH999' matches no rule"),
+    (["--select", "VH2,VH9"], "'VH9' matches no rule"),
+    (["--ignore", "VH7"], "'VH7' matches no rule"),
+    (["--ignore", "E501"], "'E501' is not a rule code or prefix"),
+])
+def test_unknown_codes_on_the_command_line_exit_2(project: Path, args: list[str],
+                                                  words: str) -> None:
+    status, out, err = run_cli("lint", str(write(project, BAD)), *args)
+    assert status == 2 and out == ""
+    assert words in err and "No problems" not in err
+
+
+@pytest.mark.parametrize(("args", "words"), [
+    (["--format", "xml"], "'xml' is not one of 'text', 'concise', 'json', 'sarif', 'github', 'gitlab'"),
+    (["--color", "rainbow"], "'rainbow' is not one of 'auto', 'always', 'never'"),
+    (["--jobs", "0"], "0 is not in the range 1<=x<=64"),
+    (["--jobs", "many"], "'many' is not a valid int"),
+    (["--timeout", "0.5"], "0.5 is not in the range x>=1.0"),
+])
+def test_bad_values_name_what_is_allowed(project: Path, args: list[str], words: str) -> None:
+    status, _, err = run_cli("lint", str(write(project, GOOD)), *args)
+    assert status == 2
+    assert words in " ".join(err.replace("│", " ").split()), err
+
+
+def test_choices_ignore_case(project: Path) -> None:
+    status, out, _ = run_cli("lint", str(write(project, GOOD)), "--format", "JSON",
+                             "--fail-on", "Warning", "--color", "NEVER")
+    assert status == 0 and json.loads(out)["summary"]["errors"] == 0
+
+
+def _help_rows(text: str) -> dict[str, str]:
+    """Each option's help row, keyed by its long name (joined across wrapped lines)."""
+    rows: dict[str, str] = {}
+    current = ""
+    for line in text.splitlines():
+        cells = line.strip("│ ").split()
+        if cells and cells[0].startswith("--"):
+            current = cells[0]
+            rows[current] = ""
+        if current:
+            rows[current] += " " + " ".join(line.strip("│ ").split())
+    return rows
+
+
+@pytest.mark.parametrize("rich", [True, False])
+def test_lint_help_shows_flags_choices_and_files(rich: bool) -> None:
+    env = {**os.environ, "TYPER_USE_RICH": "1" if rich else "0", "COLUMNS": "100"}
+    result = subprocess.run([sys.executable, "-m", "yamlcheck", "lint", "--help"],
+                            capture_output=True, text=True, env=env, timeout=60, check=False)
+    assert result.returncode == 0
+    rows = _help_rows(result.stdout)
+    verbose = rows["--verbose"] if rich else next(
+        line for line in result.stdout.splitlines() if "--verbose" in line)
+    assert not re.search(r"<int>|INTEGER|default", verbose), verbose  # -v is a flag
+    assert "text, concise, json, sarif, github or gitlab" in rows["--format"]
+    assert "auto, always or never" in rows["--color"]
+    assert "error, warning, info or never" in rows["--fail-on"]
+    assert "pyproject.toml" in rows["--config"] and "[tool.yamlcheck]" in rows["--config"]
+    assert "'any'" in rows["--platform"]
+
+
+@pytest.mark.parametrize("rich", [True, False])
+def test_root_help_lists_one_example_per_line(rich: bool) -> None:
+    env = {**os.environ, "TYPER_USE_RICH": "1" if rich else "0"}
+    result = subprocess.run([sys.executable, "-m", "yamlcheck", "--help"], capture_output=True,
+                            text=True, env=env, timeout=60, check=False)
+    assert result.returncode == 0
+    examples = [line for line in result.stdout.splitlines() if "yamlcheck " in line
+                and ("lint" in line or "explain" in line) and "Usage" not in line]
+    assert len(examples) == 3, result.stdout
+    assert sum("yamlcheck" in line for line in examples) == 3  # never two on one line
+    assert "**" not in result.stdout and "* `" not in result.stdout
+
+
+def test_folder_discovery_skips_github_workflows(project: Path) -> None:
+    workflows = project / ".github" / "workflows"
+    workflows.mkdir(parents=True)
+    write(workflows, "on: push\njobs: {}\n", "valohai-deploy.yml")
+    write(project, BAD, "Valohai-Dev.YAML")
+    status, out, _ = run_cli("lint", str(project), "--format", "json")
+    assert status == 1
+    assert json.loads(out)["files"] == [str(project / "Valohai-Dev.YAML")]
+    # Named on its own, a file is linted wherever it is.
+    status, out, _ = run_cli("lint", str(workflows / "valohai-deploy.yml"), "--format", "concise")
+    assert status == 1 and "VH003" in out
+
+
+@pytest.mark.parametrize(("config", "text", "linted"), [
+    ("pyproject.toml", '[tool.yamlcheck]\nplatform = "linux/amd64"\n', ["valohai.yaml"]),
+    ("pyproject.toml", '[project]\nname = "x"\n', []),  # no table: not a config file
+    (".yamlcheck.yaml", "platform: linux/amd64\n", ["valohai.yaml"]),
+])
+def test_a_config_file_stands_for_the_files_it_governs(project: Path, config: str, text: str,
+                                                      linted: list[str]) -> None:
+    write(project, text, config)
+    write(project, BAD)
+    sub = project / "svc"
+    sub.mkdir()
+    write(sub, "rules: {ignore: [VH1]}\n", ".yamlcheck.yaml")  # governs svc/ itself
+    write(sub, BAD)
+    status, out, _ = run_cli("lint", config, "--format", "json", cwd=project)
+    assert json.loads(out)["files"] == linted
+    assert status == (1 if linted else 0)
+
+
+def test_server_without_its_extra_names_the_extra_and_exits_2() -> None:
+    """Where pygls cannot be imported, ``yamlcheck server`` says which extra to install."""
+    code = ("import sys; sys.modules['pygls'] = None; sys.argv = ['yamlcheck', 'server']; "
+            "from yamlcheck.cli import main; main()")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            timeout=60, check=False, stdin=subprocess.DEVNULL)
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        "yamlcheck: the language server needs its extra: pip install 'yamlcheck[lsp]'"]
+    assert result.stdout == ""

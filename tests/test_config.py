@@ -21,6 +21,7 @@ STEP = """\
 
 def repo(tmp_path: Path) -> Path:
     (tmp_path / ".git").mkdir(parents=True)
+    (tmp_path / "train.py").write_text("print('training')\n")  # what STEP runs
     return tmp_path
 
 
@@ -87,6 +88,13 @@ def test_explicit_config_option(tmp_path: Path) -> None:
     ("registries:\n  - match: 'docker.io/acme/*'\n    type: docker-hub\n", 2, 5, "password-env"),
     ("registry-hosts:\n  r.example:\n    endpoint: ftp://x\n", 3, 15, "does not fit"),
     ("a: [1,\n", 2, 1, "not closed"),
+    # Codes and prefixes that name no rule would silently switch rules off.
+    ("rules:\n  select: [VH, VH999]\n", 2, 16, "rules.select[1]: 'VH999' matches no rule"),
+    ("rules:\n  ignore:\n    - VH205\n    - VH7\n", 4, 7, "rules.ignore[1]: 'VH7' matches no"),
+    ("rules:\n  severity: {VH206: warning, VH998: info}\n", 2, 30,
+     "rules.severity: 'VH998' matches no rule"),
+    ("rules:\n  per-file-ignores:\n    'legacy/*': [VH2, VH88]\n", 3, 23,
+     "rules.per-file-ignores['legacy/*'][1]: 'VH88' matches no rule"),
 ])
 def test_config_errors_are_located_and_exit_2(tmp_path: Path, text: str, line: int, column: int,
                                                words: str) -> None:
@@ -148,3 +156,124 @@ def test_per_file_ignores(tmp_path: Path) -> None:
 def test_severity_override() -> None:
     selection = RuleSelection(severity={"VH205": Severity.ERROR})
     assert selection.severity_of("VH205", Severity.WARNING) is Severity.ERROR
+
+
+def _project_with_legacy(tmp_path: Path, config: str, name: str = ".yamlcheck.yaml") -> Path:
+    root = repo(tmp_path / "proj")
+    (root / name).write_text(config)
+    for folder in ("legacy", "x/legacy"):
+        (root / folder).mkdir(parents=True)
+        (root / folder / "valohai.yaml").write_text(STEP.format(image="python:3.9"))
+    return root
+
+
+@pytest.mark.parametrize("name", [".yamlcheck.yaml", "pyproject.toml"])
+def test_per_file_ignores_are_relative_to_the_config_file(tmp_path: Path, name: str) -> None:
+    config = ('rules:\n  per-file-ignores:\n    "legacy/*.yaml": [VH2]\n' if name != "pyproject.toml"
+              else '[tool.yamlcheck.rules.per-file-ignores]\n"legacy/*.yaml" = ["VH2"]\n')
+    root = _project_with_legacy(tmp_path, config, name)
+    status, out, _ = run_cli("lint", "legacy/valohai.yaml", "x/legacy/valohai.yaml",
+                             "--format", "concise", "--no-repo", cwd=root)
+    assert status == 1
+    assert out.splitlines() == [
+        "x/legacy/valohai.yaml:3:12: VH203 error: image 'python:3.9' has no registry host; "
+        "write 'docker.io/library/python:3.9'"]
+    # From the linted file's own folder, the path as typed is just valohai.yaml.
+    status, out, _ = run_cli("lint", "valohai.yaml", "--format", "concise", "--no-repo",
+                             cwd=root / "legacy")
+    assert status == 0 and "No problems found" in out
+    status, out, _ = run_cli("lint", "valohai.yaml", "--format", "concise", "--no-repo",
+                             cwd=root / "x" / "legacy")
+    assert status == 1 and "VH203" in out
+
+
+PYPROJECT = """\
+[project]
+name = "demo"
+description = "a [tool.yamlcheck] table follows"
+
+[tool.yamlcheck]
+platform = 12
+
+[tool.yamlcheck.rules]
+selct = ["VH2"]
+ignore = [
+  "VH205",
+  "VH7",
+]
+severity = { VH206 = "warning", VH998 = "info" }
+
+[[tool.yamlcheck.registries]]
+match = "docker.io/acme/*"
+type = "docker-hub"
+username = "u"
+password = "hunter2"
+"""
+
+
+def test_pyproject_errors_are_located_at_their_keys(tmp_path: Path) -> None:
+    root = repo(tmp_path)
+    (root / "pyproject.toml").write_text(PYPROJECT)
+    (root / "valohai.yaml").write_text(STEP.format(image="docker.io/library/python:3.12"))
+    status, out, err = run_cli("lint", "valohai.yaml", cwd=root)
+    assert status == 2 and out == ""
+    lines = err.splitlines()
+    expected = [
+        "pyproject.toml:6:12: config: platform must be a string",
+        "pyproject.toml:9:1: config: rules: unknown key 'selct'",
+        "pyproject.toml:12:3: rules.ignore[1]: 'VH7' matches no rule",
+        "pyproject.toml:14:33: rules.severity: 'VH998' matches no rule",
+        "pyproject.toml:20:1: registries[0]: a literal 'password' is not allowed",
+    ]
+    for start in expected:
+        assert any(line.startswith(start) for line in lines), (start, err)
+    assert "hunter2" not in err
+
+
+def test_invalid_toml_in_pyproject_is_located(tmp_path: Path) -> None:
+    root = repo(tmp_path)
+    (root / "pyproject.toml").write_text("[tool.yamlcheck]\nplatform = 'linux/arm64\n")
+    (root / "valohai.yaml").write_text(STEP.format(image="docker.io/library/python:3.12"))
+    status, _, err = run_cli("lint", "valohai.yaml", cwd=root)
+    assert status == 2
+    assert err.startswith("pyproject.toml:2:24: invalid TOML: "), err
+
+
+def test_explicit_pyproject_without_the_table(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'x'\n")
+    status, _, err = run_cli("lint", "--config", str(tmp_path / "pyproject.toml"), "-",
+                             stdin=STEP.format(image="docker.io/library/python:3.12").encode())
+    assert status == 2 and "no [tool.yamlcheck] table" in err
+
+
+TOML = r"""[a]
+x = "has # and \" quote"  # note
+b.c = [1, [2, 3],
+  {d = 4}]
+[[t]]
+k = 1
+[[t]]
+k = '''multi
+line'''
+[t.sub]
+z = 1979-05-27 07:32:00
+"""
+
+
+def test_toml_positions() -> None:
+    from yamlcheck.config.toml_positions import toml_positions
+
+    found = toml_positions(TOML)
+
+    def value(*path: object) -> str:
+        span = found[path][1]
+        return TOML[span[4]:span[5]]
+
+    assert value("a", "x") == r'"has # and \" quote"'
+    assert found[("a", "b")][0][:2] == (2, 0)  # a dotted key places its table
+    assert value("a", "b", "c", 1, 0) == "2"
+    assert value("a", "b", "c", 2, "d") == "4"
+    assert found[("a", "b", "c", 2, "d")][0][:2] == (3, 3)
+    assert value("t", 0, "k") == "1"
+    assert value("t", 1, "k") == "'''multi\nline'''"
+    assert value("t", 1, "sub", "z") == "1979-05-27 07:32:00"

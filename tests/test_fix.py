@@ -54,6 +54,8 @@ FIXED = """\
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     (tmp_path / ".git").mkdir()
+    for name in ("train.py", "app.py"):  # what SOURCE runs and serves
+        (tmp_path / name).write_text("print('hello')\n")
     return tmp_path
 
 
@@ -99,7 +101,8 @@ def test_fix_leaves_no_temporary_files(project: Path) -> None:
     path = project / "valohai.yaml"
     path.write_text(SOURCE)
     run_cli("lint", "--fix", str(path))
-    assert sorted(p.name for p in project.iterdir()) == [".git", "valohai.yaml"]
+    assert sorted(p.name for p in project.iterdir()) == [".git", "app.py", "train.py",
+                                                         "valohai.yaml"]
 
 
 @pytest.mark.parametrize(("raw", "value", "expected"), [

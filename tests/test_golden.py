@@ -7,6 +7,12 @@ there is one, else the folder's .yamlcheck.yaml), one per line:
 ``bad`` must produce its folder's code; one starting with ``good`` must not.
 Regenerate with ``YAMLCHECK_UPDATE_GOLDEN=1 pytest tests/test_golden.py`` and
 review the diff.
+
+The repository checks (VH5xx) run only in their own folders.  A fixture
+with a ``<case>.repo`` beside it (the project's files and their state in git,
+see repository_support.py) is linted as the valohai.yaml of a real git
+repository made from that list in a temporary folder; the others are linted
+in place.
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ import os
 from pathlib import Path
 
 import pytest
+from repository_support import make_project, read_manifest
 
 from yamlcheck.engine.catalog import all_rules
 from yamlcheck.runner import LintOptions, Runner
@@ -23,14 +30,20 @@ GOLDEN = Path(__file__).parent / "golden"
 FIXTURES = sorted(p for p in GOLDEN.glob("*/*.yaml")
                   if not p.name.startswith(".") and not p.name.endswith(".config.yaml"))
 REMOTE_ONLY = ("VH31",)  # tested against a real registry in tests/remote
+REPOSITORY = "VH5"
 
 
-def render(path: Path) -> str:
+def render(path: Path, scratch: Path) -> str:
     # Every rule that is on by default, plus the folder's own rule; a fixture
     # with its own <case>.config.yaml is linted with that configuration.
+    code = path.parent.name
     own = path.with_name(f"{path.stem}.config.yaml")
-    options = LintOptions(paths=[str(path)], select=["VH", path.parent.name],
-                          config=str(own) if own.exists() else None)
+    manifest = path.with_suffix(".repo")
+    if manifest.exists():
+        path = make_project(scratch / "project", path.read_text(), read_manifest(manifest))
+    options = LintOptions(paths=[str(path)], select=["VH", code],
+                          config=str(own) if own.exists() else None,
+                          no_repo=not code.startswith(REPOSITORY))
     report = Runner(options).lint()
     lines = [f"{d.line}:{d.column}-{d.end_line}:{d.end_column} {d.code} {d.message}"
              for d in report.diagnostics]
@@ -38,9 +51,9 @@ def render(path: Path) -> str:
 
 
 @pytest.mark.parametrize("fixture", FIXTURES, ids=lambda p: f"{p.parent.name}/{p.stem}")
-def test_golden(fixture: Path) -> None:
+def test_golden(fixture: Path, tmp_path: Path) -> None:
     expected_file = fixture.with_suffix(".out")
-    actual = render(fixture)
+    actual = render(fixture, tmp_path)
     if os.environ.get("YAMLCHECK_UPDATE_GOLDEN"):
         expected_file.write_text(actual)
     assert expected_file.exists(), f"missing {expected_file.name}; run with YAMLCHECK_UPDATE_GOLDEN=1"

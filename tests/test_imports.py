@@ -9,7 +9,7 @@ import sys
 from helpers import ROOT
 
 HEAVY = ("boto3", "botocore", "google", "docker", "requests", "urllib3", "jsonschema", "rich",
-         "pydantic")
+         "pydantic", "pygls", "lsprotocol", "cattrs")
 
 
 def imported(*args: str) -> set[str]:

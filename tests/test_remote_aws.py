@@ -85,7 +85,7 @@ class _StubbedSession:
         type(self).made.append((service, region_name, bool(config.use_fips_endpoint)))
         stub = Stubber(client)
         token = base64.b64encode(f"AWS:{ECR_PASSWORD}".encode()).decode()
-        expires = datetime.datetime(2030, 1, 1, tzinfo=datetime.UTC)
+        expires = datetime.datetime(2030, 1, 1, tzinfo=datetime.timezone.utc)
         if service == "ecr-public":
             stub.add_response("get_authorization_token", {
                 "authorizationData": {"authorizationToken": token, "expiresAt": expires}})

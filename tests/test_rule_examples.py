@@ -78,7 +78,9 @@ def findings(rule: type[Rule], text: str, config: str | None, folder: Path) -> l
         (folder / ".yamlcheck.yaml").write_text(config)
     path = folder / "valohai.yaml"
     path.write_text(text)
-    report = Runner(LintOptions(paths=[str(path)], select=["VH", rule.code])).lint()
+    # the file alone, not a project: the scripts its commands run are not beside it
+    report = Runner(LintOptions(paths=[str(path)], select=["VH", rule.code],
+                                no_repo=True)).lint()
     return [f"{d.code} {d.line}:{d.column} {d.message}" for d in report.diagnostics]
 
 

@@ -4,29 +4,53 @@ commands.py, imported when a command runs so that start-up stays fast."""
 from __future__ import annotations
 
 import sys
+from enum import Enum
 from typing import Annotated
 
 import typer
 
 from yamlcheck import __version__
+from yamlcheck.cli_coercion import PlainCommand, PlainGroup
+from yamlcheck.report.base import FORMATS
+
+
+def _examples(*lines: str) -> str:
+    """An epilog with one example per paragraph: one per line, whether the
+    help is rendered as Markdown (rich) or as plain click text."""
+    return "\n\n".join(("Examples:", *lines))
+
 
 app = typer.Typer(
     name="yamlcheck",
+    cls=PlainGroup,
     help="Lint valohai.yaml and check that Valohai can pull every image it names.",
     no_args_is_help=True,
     add_completion=True,
     pretty_exceptions_enable=False,
     rich_markup_mode="markdown",
     context_settings={"help_option_names": ["-h", "--help"]},
-    epilog=(
-        "**Examples**\n\n"
-        "* `yamlcheck lint` lints ./valohai.yaml\n"
-        "* `yamlcheck lint --remote` also fetches every image's manifest\n"
-        "* `yamlcheck explain VH203` documents one rule"
+    epilog=_examples(
+        "`yamlcheck lint` lints ./valohai.yaml",
+        "`yamlcheck lint --remote` also fetches every image's manifest",
+        "`yamlcheck explain VH203` documents one rule",
     ),
 )
 
-FORMATS = ["text", "concise", "json", "sarif", "github"]
+def _choices(name: str, *values: str) -> type[Enum]:
+    """Choices: listed in the help and checked, in any case, by the parser."""
+    return Enum(name, {value: value for value in values}, type=str)  # type: ignore[return-value]
+
+
+OutputFormat = _choices("OutputFormat", *FORMATS)
+FailOn = _choices("FailOn", "error", "warning", "info", "never")
+ColorMode = _choices("ColorMode", "auto", "always", "never")
+RulesFormat = _choices("RulesFormat", "text", "json")
+SchemaName = _choices("SchemaName", "valohai", "config")
+
+
+def _one_of(choices: type[Enum]) -> str:
+    names = [choice.value for choice in choices]
+    return f"{', '.join(names[:-1])} or {names[-1]}"
 
 
 def _version(value: bool) -> None:
@@ -43,76 +67,81 @@ def _root(
     """Lint valohai.yaml and check that Valohai can pull every image it names."""
 
 
-def _codes(value: str | None) -> list[str] | None:
+def _codes(value: str | None, option: str) -> list[str] | None:
     if value is None:
         return None
+    from yamlcheck.config.codes import code_problem
+
     codes = [part.strip().upper() for part in value.split(",") if part.strip()]
     for code in codes:
-        if not ((code.startswith("VH") and code[2:].isdigit()) or code == "VH") or len(code) > 5:
-            raise typer.BadParameter(f"{code!r} is not a rule code or prefix such as VH2 or VH203")
+        problem = code_problem(code)
+        if problem:
+            raise typer.BadParameter(problem, param_hint=f"'{option}'")
     return codes
 
 
-def _choice(value: str, allowed: tuple[str, ...], what: str) -> str:
-    if value.lower() not in allowed:
-        raise typer.BadParameter(f"{value!r} is not a {what}; use one of {', '.join(allowed)}")
-    return value.lower()
-
-
-@app.command(epilog=(
-    "**Examples**\n\n"
-    "* `yamlcheck lint` lints ./valohai.yaml\n"
-    "* `yamlcheck lint . --format sarif --output yamlcheck.sarif`\n"
-    "* `yamlcheck lint --fix valohai.yaml` qualifies image names in place\n"
-    "* `yamlcheck lint --remote --platform linux/arm64`\n"
-    "* `cat valohai.yaml | yamlcheck lint - --stdin-filename valohai.yaml`"
+@app.command(cls=PlainCommand, epilog=_examples(
+    "`yamlcheck lint` lints ./valohai.yaml",
+    "`yamlcheck lint . --format sarif --output yamlcheck.sarif`",
+    "`yamlcheck lint --fix valohai.yaml` qualifies image names in place",
+    "`yamlcheck lint --remote --platform linux/arm64`",
+    "`cat valohai.yaml | yamlcheck lint - --stdin-filename valohai.yaml`",
 ))
 def lint(
     paths: Annotated[list[str] | None, typer.Argument(
         help="Files or folders; '-' reads stdin. Default: ./valohai.yaml.",
-        show_default=False)] = None,
+        show_default=False, metavar="PATH")] = None,
     config: Annotated[str | None, typer.Option(
-        help="Config file; default: the nearest .yamlcheck.yaml up to the repository root.")] = None,
+        help="Config file (.yamlcheck.yaml, or a pyproject.toml with [tool.yamlcheck]); "
+             "default: the nearest one from the file's folder up to the repository root.",
+        metavar="FILE")] = None,
     remote: Annotated[bool, typer.Option(
         "--remote", help="Fetch each distinct image's manifest with Valohai's credentials.")] = False,
+    no_repo: Annotated[bool, typer.Option(
+        "--no-repo", help="Skip the repository checks (VH5xx); they need no network.")] = False,
     platform: Annotated[str | None, typer.Option(
-        help="Platform each image must provide (default linux/amd64).", metavar="OS/ARCH")] = None,
-    output_format: Annotated[str | None, typer.Option(
-        "--format", help="text, concise, json, sarif or github (github when GITHUB_ACTIONS=true).",
-        show_default=False)] = None,
+        help="Platform each image must provide, OS/ARCH[/VARIANT] (default linux/amd64); "
+             "'any' skips the platform check.", metavar="OS/ARCH")] = None,
+    output_format: Annotated[OutputFormat | None, typer.Option(
+        "--format", case_sensitive=False, show_default=False, metavar="FORMAT",
+        help=f"Report format: {_one_of(OutputFormat)} (default text; github when GITHUB_ACTIONS=true; "
+             "gitlab is GitLab Code Quality JSON).")] = None,
     output: Annotated[str | None, typer.Option(
-        help="Write the report to this file (atomically) instead of stdout.")] = None,
+        help="Write the report to this file (atomically) instead of stdout.",
+        metavar="FILE")] = None,
     select: Annotated[str | None, typer.Option(
-        help="Comma list of codes or prefixes to enable (VH2 = all image rules).")] = None,
+        help="Comma list of codes or prefixes to enable (VH2 = all image rules).",
+        metavar="CODES")] = None,
     ignore: Annotated[str | None, typer.Option(
-        help="Comma list of codes or prefixes to disable.")] = None,
-    fail_on: Annotated[str, typer.Option(
-        help="Exit 1 for findings at or above: error, warning, info or never.")] = "error",
+        help="Comma list of codes or prefixes to disable.", metavar="CODES")] = None,
+    fail_on: Annotated[FailOn, typer.Option(
+        case_sensitive=False, metavar="LEVEL",
+        help=f"Exit 1 for findings at or above this severity: {_one_of(FailOn)}.")
+    ] = FailOn.error,
     fix: Annotated[bool, typer.Option(
         "--fix", help="Apply safe fixes in place (image qualification), keeping comments.")] = False,
     pin_digests: Annotated[bool, typer.Option(
         "--pin-digests", help="With --remote --fix: add @sha256:... to each verified image.")] = False,
     jobs: Annotated[int, typer.Option(
-        min=1, max=64, help="Registry checks run at once.")] = 8,
+        min=1, max=64, metavar="N", help="Registry checks run at once.")] = 8,
     timeout: Annotated[float, typer.Option(
-        min=1.0, help="Deadline in seconds for all registry checks.")] = 60.0,
+        min=1.0, metavar="SECONDS", help="Deadline in seconds for all registry checks.")] = 60.0,
     no_cache: Annotated[bool, typer.Option(
         "--no-cache", help="Do not read or write the registry result cache.")] = False,
-    color: Annotated[str, typer.Option(
-        help="auto, always or never (NO_COLOR is honoured in auto).")] = "auto",
+    color: Annotated[ColorMode, typer.Option(
+        case_sensitive=False, metavar="WHEN",
+        help=f"Colour the text report: {_one_of(ColorMode)} (NO_COLOR is honoured in auto).")
+    ] = ColorMode.auto,
     stdin_filename: Annotated[str | None, typer.Option(
-        help="Path to report for '-' (stdin).")] = None,
+        help="Path to report for '-' (stdin).", metavar="PATH")] = None,
     verbose: Annotated[int, typer.Option(
-        "--verbose", "-v", count=True, help="More detail; with an internal error, the traceback.")
+        "--verbose", "-v", count=True, metavar="", show_default=False,
+        help="More detail (repeat for more, -vv); with an internal error, the traceback.")
     ] = 0,
 ) -> None:
     """Lint valohai.yaml files: YAML, schema, cross-references, images and registries."""
     from yamlcheck.runner import LintOptions, run
 
-    if output_format is not None:
-        output_format = _choice(output_format, tuple(FORMATS), "format")
-    fail_on = _choice(fail_on, ("error", "warning", "info", "never"), "threshold")
-    color = _choice(color, ("auto", "always", "never"), "colour mode")
     if platform is not None and platform.lower() not in ("any", "none"):
         from yamlcheck.registries.platforms import PlatformError, parse
 
@@ -124,9 +153,11 @@ def lint(
         raise typer.BadParameter("--pin-digests needs --remote and --fix", param_hint="--pin-digests")
     options = LintOptions(
         paths=list(paths or []), config=config, stdin_filename=stdin_filename, remote=remote,
-        platform=platform, output_format=output_format, output=output, select=_codes(select),
-        ignore=_codes(ignore) or [], fail_on=fail_on, fix=fix, pin_digests=pin_digests,
-        jobs=jobs, timeout=timeout, no_cache=no_cache, color=color, verbose=verbose,
+        no_repo=no_repo,
+        platform=platform, output_format=output_format.value if output_format else None,
+        output=output, select=_codes(select, "--select"), ignore=_codes(ignore, "--ignore") or [],
+        fail_on=fail_on.value, fix=fix, pin_digests=pin_digests, jobs=jobs, timeout=timeout,
+        no_cache=no_cache, color=color.value, verbose=verbose,
     )
     if options.verbose:
         _log_to_stderr(verbose)
@@ -146,17 +177,21 @@ def _log_to_stderr(verbose: int) -> None:
     logger.propagate = False
 
 
-@app.command(epilog="**Examples**\n\n* `yamlcheck rules`\n* `yamlcheck rules --format json`")
+@app.command(cls=PlainCommand,
+             epilog=_examples("`yamlcheck rules`", "`yamlcheck rules --format json`"))
 def rules(
-    output_format: Annotated[str, typer.Option("--format", help="text or json.")] = "text",
+    output_format: Annotated[RulesFormat, typer.Option(
+        "--format", case_sensitive=False, metavar="FORMAT",
+        help=f"{_one_of(RulesFormat).capitalize()}.")] = RulesFormat.text,
 ) -> None:
     """List every rule: code, name, default severity and summary."""
     from yamlcheck.commands import print_rules
 
-    print_rules(_choice(output_format, ("text", "json"), "format"))
+    print_rules(output_format.value)
 
 
-@app.command(epilog="**Examples**\n\n* `yamlcheck explain VH203`\n* `yamlcheck explain vh302`")
+@app.command(cls=PlainCommand,
+             epilog=_examples("`yamlcheck explain VH203`", "`yamlcheck explain vh302`"))
 def explain(code: Annotated[str, typer.Argument(help="A rule code such as VH203.")]) -> None:
     """Print a rule's documentation, with a bad and a good example."""
     from yamlcheck.commands import print_explanation
@@ -164,18 +199,35 @@ def explain(code: Annotated[str, typer.Argument(help="A rule code such as VH203.
     raise typer.Exit(print_explanation(code))
 
 
-@app.command(epilog=(
-    "**Examples**\n\n* `yamlcheck schema > valohai.schema.json`\n"
-    "* `yamlcheck schema config` prints the schema of .yamlcheck.yaml"
+@app.command(cls=PlainCommand, epilog=_examples(
+    "`yamlcheck schema > valohai.schema.json`",
+    "`yamlcheck schema config` prints the schema of .yamlcheck.yaml",
 ))
 def schema(
-    which: Annotated[str, typer.Argument(help="valohai or config.")] = "valohai",
+    which: Annotated[SchemaName, typer.Argument(
+        case_sensitive=False, metavar="NAME", help=f"{_one_of(SchemaName).capitalize()}.")
+    ] = SchemaName.valohai,
 ) -> None:
     """Print the bundled JSON Schema (for yaml-language-server and editors)."""
     from yamlcheck.schema.resources import read_text
 
-    name = _choice(which, ("valohai", "config"), "schema")
-    sys.stdout.write(read_text(f"{name}.schema.json"))
+    sys.stdout.write(read_text(f"{which.value}.schema.json"))
+
+
+@app.command(epilog=(
+    "**Examples**\n\n* `yamlcheck server` (started by the editor, which talks to it over stdio)"
+))
+def server() -> None:
+    """Run the language server for editors: LSP over stdin/stdout."""
+    from importlib.util import find_spec
+
+    if find_spec("pygls") is None or find_spec("lsprotocol") is None:
+        print("yamlcheck: the language server needs its extra: pip install 'yamlcheck[lsp]'",
+              file=sys.stderr)
+        raise typer.Exit(2)
+    from yamlcheck.server.app import run
+
+    run()
 
 
 def main() -> None:

@@ -14,7 +14,13 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
-from yamlcheck.config.loader import ConfigError, config_for_folder, load_config
+from yamlcheck.config.loader import (
+    ConfigError,
+    config_for_folder,
+    discover,
+    has_tool_table,
+    load_config,
+)
 from yamlcheck.core.diagnostic import Severity
 from yamlcheck.core.options import LintOptions
 from yamlcheck.core.settings import Config
@@ -113,11 +119,7 @@ class Runner:
             targets = resolve(self.options.paths, self.options.stdin_filename, configs)
         except TargetError as exc:
             raise UsageError(f"yamlcheck: {exc}") from None
-        for config in configs:
-            try:
-                load_config(config)
-            except ConfigError as exc:
-                raise UsageError(*exc.lines) from None
+        targets = self._check_configs(configs, targets)
         sources: list[Source] = []
         for target in targets:
             if target.stdin:
@@ -125,6 +127,30 @@ class Runner:
             sources.append(Source(target.path, self.read(target), self.config_for(target)))
         results = lint_sources(sources, self.options)
         return Report(results, fail_on=self.fail_on(), remote=self.options.remote)
+
+    def _check_configs(self, configs: list[Path], targets: list[Target]) -> list[Target]:
+        """Validate the config files given as paths, and keep the files they
+        brought in only where they govern them (no nearer config file).  A
+        pyproject.toml without [tool.yamlcheck] is no config: nothing of it."""
+        governing: set[str] = set()
+        for config in configs:
+            if config.name == "pyproject.toml" and not has_tool_table(config):
+                continue
+            try:
+                load_config(config)
+            except ConfigError as exc:
+                raise UsageError(*exc.lines) from None
+            governing.add(str(config))
+        kept = []
+        for target in targets:
+            if target.config is not None:
+                if target.config not in governing:
+                    continue
+                found = discover(Path(target.path).parent)
+                if found is None or not found.samefile(target.config):
+                    continue
+            kept.append(target)
+        return kept
 
     def fail_on(self) -> Severity | None:
         level = self.options.fail_on.lower()
@@ -176,6 +202,7 @@ class Runner:
 def run(options: LintOptions, stdout: IO[str], stderr: IO[str],
         stdin: IO[bytes] | None = None) -> int:
     """The whole ``lint`` command; returns the exit status."""
+    name = choose_format(options.output_format)
     try:
         runner = Runner(options, stdin)
         with _no_cyclic_gc():
@@ -186,23 +213,35 @@ def run(options: LintOptions, stdout: IO[str], stderr: IO[str],
     except UsageError as exc:
         for line in exc.lines:
             print(line, file=stderr)
+        if name == "sarif":
+            # A valid log all the same, the error as a tool execution
+            # notification: an upload step that follows shows it.
+            from yamlcheck.report.sarif import dumps, sarif_log
+
+            write_report(dumps(sarif_log(Report([]), errors=exc.lines)), options, stdout, stderr)
         return 2
-    name = choose_format(options.output_format)
     report_stream = stderr if fixed_stdin else stdout
     color = use_color(options.color, report_stream, bool(options.output))
     with _no_cyclic_gc():
         text = get_reporter(name)(color=color, verbose=options.verbose > 0).render(report)
     for document in fixed_stdin.values():
         stdout.write(document)
-    if options.output:
-        from yamlcheck.core.atomic import write_atomically
-
-        try:
-            write_atomically(options.output, text.encode("utf-8"))
-        except OSError as exc:
-            print(f"yamlcheck: cannot write the report to {options.output}: {exc.strerror}",
-                  file=stderr)
-            return 2
-    else:
-        report_stream.write(text)
+    if not write_report(text, options, report_stream, stderr):
+        return 2
     return 1 if report.failed else 0
+
+
+def write_report(text: str, options: LintOptions, stream: IO[str], stderr: IO[str]) -> bool:
+    """To --output (atomically) or to ``stream``; False when it cannot be written."""
+    if not options.output:
+        stream.write(text)
+        return True
+    from yamlcheck.core.atomic import write_atomically
+
+    try:
+        write_atomically(options.output, text.encode("utf-8"))
+    except OSError as exc:
+        print(f"yamlcheck: cannot write the report to {options.output}: {exc.strerror}",
+              file=stderr)
+        return False
+    return True

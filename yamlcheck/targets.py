@@ -8,14 +8,20 @@ from pathlib import Path
 from typing import NamedTuple
 
 STDIN = "-"
-# Directories are searched for YAML files with "valohai" in their name
-# (valohai.yaml, valohai.yml, valohai-dev.yaml, train_valohai.yml, ...).
-_NAME = re.compile(r"[^/]*valohai[^/]*\.ya?ml", re.IGNORECASE)
+# "A valohai file": a YAML file with "valohai" in its name, in any case
+# (valohai.yaml, valohai.yml, valohai-dev.yaml, train_valohai.yml, Valohai.YAML).
+# Folder discovery, the language server and the pre-commit hooks'
+# `files` pattern (.pre-commit-hooks.yaml; a test keeps them in step) use it.
+VALOHAI_FILE = r"[^/]*valohai[^/]*\.ya?ml"
+_NAME = re.compile(VALOHAI_FILE, re.IGNORECASE)
+# Folders never searched: version control, environments, caches, and .github
+# (its workflows are GitHub's YAML, not Valohai's, whatever their name says).
 _SKIP_DIRS = frozenset((".git", ".hg", ".svn", "node_modules", ".venv", "venv", "__pycache__",
-                        ".tox", ".mypy_cache", ".ruff_cache", ".pytest_cache"))
+                        ".tox", ".mypy_cache", ".ruff_cache", ".pytest_cache", ".github"))
 
 
 CONFIG_NAMES = (".yamlcheck.yaml", ".yamlcheck.yml")
+PYPROJECT = "pyproject.toml"  # a config file only when it holds [tool.yamlcheck]
 
 
 class TargetError(Exception):
@@ -25,6 +31,7 @@ class TargetError(Exception):
 class Target(NamedTuple):
     path: str  # as reported
     stdin: bool = False
+    config: str | None = None  # the config file whose change brought it in, if any
 
 
 def is_valohai_file(name: str) -> bool:
@@ -44,38 +51,47 @@ def _display(path: Path) -> str:
     return text[2:] if text.startswith("./") else text
 
 
+def is_config_file(path: Path) -> bool:
+    """A file that may configure yamlcheck (pyproject.toml: if it holds the table)."""
+    return (path.name in CONFIG_NAMES or path.name == PYPROJECT) and path.is_file()
+
+
 def resolve(paths: list[str], stdin_filename: str | None = None,
             configs: list[Path] | None = None) -> list[Target]:
-    """The files to lint.  Config files among ``paths`` are appended to
-    ``configs`` (to be validated) and stand for the valohai files below them."""
+    """The files to lint.  Config files among ``paths`` (pre-commit passes
+    those that changed) are appended to ``configs`` and stand for the valohai
+    files below them, marked with the config, which the caller keeps only if
+    that config governs them.  A file also named on its own is kept anyway."""
     configs = configs if configs is not None else []
     if not paths:
         for name in ("valohai.yaml", "valohai.yml"):
             if Path(name).is_file():
                 return [Target(name)]
         raise TargetError("no valohai.yaml in the current folder; give a file or folder to lint")
-    targets: list[Target] = []
-    seen: set[str] = set()
+    named: list[Target] = []
+    governed: list[Target] = []
     for raw in paths:
         if raw == STDIN:
-            targets.append(Target(stdin_filename or "<stdin>", stdin=True))
+            named.append(Target(stdin_filename or "<stdin>", stdin=True))
             continue
         path = Path(raw)
-        if path.name in CONFIG_NAMES and path.is_file():
-            # A changed config file (pre-commit passes it): lint what it governs.
+        if is_config_file(path):
             configs.append(path)
-            files = _walk(path.parent)
+            governed += [Target(_display(file), config=str(path)) for file in _walk(path.parent)]
         elif path.is_dir():
             files = _walk(path)
             if not files:
                 raise TargetError(f"no valohai YAML file (such as valohai.yaml) under {raw!r}")
+            named += [Target(_display(file)) for file in files]
         elif path.exists():
-            files = [path]
+            named.append(Target(_display(path)))
         else:
             raise TargetError(f"{raw!r} does not exist")
-        for file in files:
-            key = os.path.normcase(os.path.abspath(file))
-            if key not in seen:
-                seen.add(key)
-                targets.append(Target(_display(file)))
+    targets: list[Target] = []
+    seen: set[str] = set()
+    for target in named + governed:
+        key = target.path if target.stdin else os.path.normcase(os.path.abspath(target.path))
+        if key not in seen:
+            seen.add(key)
+            targets.append(target)
     return targets

@@ -10,6 +10,7 @@ the run with exit status 2.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -45,7 +46,18 @@ def _format(diagnostics: list[Diagnostic]) -> list[str]:
             sorted(diagnostics, key=lambda d: d.sort_key)]
 
 
-def _has_tool_table(path: Path) -> bool:
+def _tomllib() -> Any:
+    try:
+        import tomllib
+    except ModuleNotFoundError:  # Python 3.10
+        import tomli as tomllib
+    return tomllib
+
+
+def has_tool_table(path: Path) -> bool:
+    """Whether a pyproject.toml configures yamlcheck.  One that mentions
+    ``tool.yamlcheck`` but is not valid TOML counts, so that its error is
+    reported instead of the configuration being skipped."""
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
@@ -53,12 +65,11 @@ def _has_tool_table(path: Path) -> bool:
     compact = text.replace(" ", "")
     if "tool.yamlcheck" not in compact and "[tool]" not in compact:
         return False  # the usual case: no need to parse the TOML
-    import tomllib
-
+    toml = _tomllib()
     try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError:
-        return False
+        data = toml.loads(text)
+    except toml.TOMLDecodeError:
+        return "tool.yamlcheck" in compact
     return isinstance(data.get("tool"), dict) and "yamlcheck" in data["tool"]
 
 
@@ -70,7 +81,7 @@ def discover(start: Path) -> Path | None:
             if candidate.is_file():
                 return candidate
         pyproject = folder / "pyproject.toml"
-        if pyproject.is_file() and _has_tool_table(pyproject):
+        if pyproject.is_file() and has_tool_table(pyproject):
             return pyproject
         if (folder / ".git").exists() or folder.parent == folder:
             return None
@@ -90,37 +101,81 @@ def config_for_folder(folder: str, loaded: dict[Path, Config] | None = None) -> 
     return loaded[found]
 
 
-def _to_pos(value: Any, span: Span) -> Any:
-    """TOML values as PosMap/PosList, every position at the table header."""
+def _to_pos(value: Any, path: tuple[object, ...], positions: Any, span: Span) -> Any:
+    """TOML values as PosMap/PosList, each key and value at its own place
+    (``positions`` by key path; ``span`` where a place is unknown)."""
     if isinstance(value, dict):
         result = PosMap(span)
         for key, item in value.items():
-            result.put(key, _to_pos(item, span), span, span)
+            key_span, value_span = positions.get((*path, key), (span, span))
+            result.put(key, _to_pos(item, (*path, key), positions, value_span), key_span,
+                       value_span)
         return result
     if isinstance(value, list):
         items = PosList(span)
-        for item in value:
-            items.push(_to_pos(item, span), span)
+        for index, item in enumerate(value):
+            item_span = positions.get((*path, index), (span, span))[1]
+            items.push(_to_pos(item, (*path, index), positions, item_span), item_span)
         return items
     return value
 
 
+def _read_pyproject(text: str, display: str) -> Any:
+    """The [tool.yamlcheck] table with the place of every key and value."""
+    from yamlcheck.config.toml_positions import toml_positions
+
+    toml = _tomllib()
+    try:
+        data = toml.loads(text)
+    except toml.TOMLDecodeError as exc:
+        raise ConfigError([_toml_error(str(exc), text, display)]) from None
+    tool = data.get("tool")
+    if not isinstance(tool, dict) or "yamlcheck" not in tool:
+        raise ConfigError([f"{display}: no [tool.yamlcheck] table"])
+    positions = toml_positions(text)
+    root = ("tool", "yamlcheck")
+    key_span, span = positions.get(root, (FILE_START, FILE_START))
+    table = tool["yamlcheck"]
+    if not isinstance(table, dict):
+        raise ConfigError(_format([_invalid(display, key_span, "[tool.yamlcheck] must be a table")]))
+    return _to_pos(table, root, positions, span)
+
+
+def _toml_error(message: str, text: str, display: str) -> str:
+    """tomllib's message, located as ``file:line:column:``."""
+    where = re.search(r"\s*\(at (?:line (\d+), column (\d+)|end of document)\)", message)
+    if where is None:
+        return f"{display}: invalid TOML: {message}"
+    if where.group(1):
+        line, column = int(where.group(1)), int(where.group(2))
+    else:
+        lines = text.split("\n")
+        line = len(lines) - 1 if len(lines) > 1 and not lines[-1] else len(lines)
+        column = len(lines[line - 1]) + 1
+    return f"{display}:{line}:{column}: invalid TOML: {message[:where.start()]}"
+
+
+def _display(path: Path) -> str:
+    try:
+        return os.path.relpath(path)
+    except ValueError:  # another drive
+        return str(path)
+
+
+def _invalid(display: str, span: Span, message: str) -> Diagnostic:
+    from yamlcheck.schema.findings import InvalidValue
+
+    return InvalidValue.at(display, span, message)
+
+
 def _read(path: Path) -> Any:
-    display = os.path.relpath(path) if not path.is_absolute() else str(path)
+    display = _display(path)
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise ConfigError([f"{display}: cannot read the config file: {exc.strerror}"]) from None
     if path.name == "pyproject.toml":
-        import tomllib
-
-        text = data.decode("utf-8", errors="replace")
-        try:
-            table = tomllib.loads(text)["tool"]["yamlcheck"]
-        except (tomllib.TOMLDecodeError, KeyError, TypeError) as exc:
-            raise ConfigError([f"{display}: invalid [tool.yamlcheck]: {exc}"]) from None
-        line = next((i for i, t in enumerate(text.split("\n")) if "tool.yamlcheck" in t), 0)
-        return _to_pos(table, (line, 0, line, 1, 0, 1))
+        return _read_pyproject(data.decode("utf-8", errors="replace"), display)
     loaded = load(display, data)
     if loaded.diagnostics:
         raise ConfigError(_format(loaded.diagnostics))
@@ -129,8 +184,6 @@ def _read(path: Path) -> Any:
 
 def _without_secrets(root: Any, display: str) -> tuple[Any, list[Diagnostic]]:
     """Report literal secrets, and return the config without those keys."""
-    from yamlcheck.schema.findings import InvalidValue
-
     problems: list[Diagnostic] = []
     registries = root.get("registries") if isinstance(root, PosMap) else None
     if not isinstance(registries, PosList):
@@ -141,7 +194,7 @@ def _without_secrets(root: Any, display: str) -> tuple[Any, list[Diagnostic]]:
             copy = PosMap(entry.span)
             for key, value in entry.items():
                 if key in SECRET_KEYS:
-                    problems.append(InvalidValue.at(
+                    problems.append(_invalid(
                         display, entry.key_span(key),
                         f"registries[{index}]: a literal {key!r} is not allowed in the config "
                         f"file; put the secret in an environment variable and name it with "
@@ -169,12 +222,49 @@ def validate(root: Any, display: str) -> list[Diagnostic]:
         validator = Draft202012Validator(definition("#", SCHEMA))
         explainer = Explainer(root, (), "config", FILE_START, display)
         problems.extend(explainer.explain(validator.iter_errors(root)))
-    return problems
+    return problems + _unknown_codes(root, display)
+
+
+def _unknown_codes(root: Any, display: str) -> list[Diagnostic]:
+    """Codes and prefixes in ``rules`` that name no rule (the schema has
+    checked their shape; a value of the wrong shape is left to it)."""
+    from yamlcheck.config.codes import code_problem
+
+    rules = root.get("rules") if isinstance(root, PosMap) else None
+    if not isinstance(rules, PosMap):
+        return []
+    found: list[Diagnostic] = []
+
+    def check(where: str, selectors: Any) -> None:
+        if not isinstance(selectors, PosList):
+            return
+        for index, selector in enumerate(selectors):
+            if isinstance(selector, str) and re.fullmatch(r"VH[0-9]{0,3}", selector):
+                problem = code_problem(selector)
+                if problem:
+                    found.append(_invalid(display, selectors.item_span(index),
+                                          f"{where}[{index}]: {problem}"))
+
+    check("rules.select", rules.get("select"))
+    check("rules.ignore", rules.get("ignore"))
+    severity = rules.get("severity")
+    if isinstance(severity, PosMap):
+        for code in severity:
+            if isinstance(code, str) and re.fullmatch(r"VH[0-9]{3}", code):
+                problem = code_problem(code, full=True)
+                if problem:
+                    found.append(_invalid(display, severity.key_span(code),
+                                          f"rules.severity: {problem}"))
+    ignores = rules.get("per-file-ignores")
+    if isinstance(ignores, PosMap):
+        for glob, codes in ignores.items():
+            check(f"rules.per-file-ignores[{glob!r}]", codes)
+    return found
 
 
 def load_config(path: Path) -> Config:
     root = _read(path)
-    display = os.path.relpath(path)
+    display = _display(path)
     problems = validate(root, display)
     if problems:
         raise ConfigError(_format(problems))
@@ -205,6 +295,7 @@ def build(root: Any, path: Path) -> Config:
                   (rules.get("severity") or {}).items()},
         per_file_ignores=tuple((glob, tuple(codes)) for glob, codes in
                                (rules.get("per-file-ignores") or {}).items()),
+        anchor=os.path.realpath(base),  # globs are relative to the config file's folder
     )
     return Config(
         path=str(path),

@@ -11,6 +11,7 @@ class LintOptions:
     config: str | None = None
     stdin_filename: str | None = None
     remote: bool = False
+    no_repo: bool = False  # skip the repository checks (VH5xx)
     platform: str | None = None
     output_format: str | None = None
     output: str | None = None

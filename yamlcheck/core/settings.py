@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import fnmatch
-from pathlib import PurePosixPath
+import os
+from functools import lru_cache
 from typing import NamedTuple
 
 from yamlcheck.core.diagnostic import Severity
@@ -12,6 +13,35 @@ from yamlcheck.core.diagnostic import Severity
 def _matches(code: str, prefixes: tuple[str, ...]) -> int:
     """Length of the longest prefix that matches ``code`` (0 for none)."""
     return max((len(p) for p in prefixes if code.startswith(p)), default=0)
+
+
+@lru_cache(maxsize=256)
+def _relative(path: str, anchor: str) -> tuple[str | None, str]:
+    """``path`` relative to the folder ``anchor`` ('/'-separated; None when it
+    lies outside), and its file name.  Without an anchor, the path as given."""
+    name = os.path.basename(path)
+    if not anchor:
+        relative = path.replace("\\", "/")
+        return (relative[2:] if relative.startswith("./") else relative), name
+    try:
+        relative = os.path.relpath(os.path.realpath(path), anchor).replace(os.sep, "/")
+    except ValueError:  # another drive
+        return None, name
+    return (None if relative == ".." or relative.startswith("../") else relative), name
+
+
+def glob_matches(pattern: str, path: str, anchor: str = "") -> bool:
+    """ruff's per-file-ignores matching: a pattern with a '/' is anchored at
+    ``anchor`` (the config file's folder), one without matches the file name.
+    ``*`` also matches '/'; a leading ``**/`` also matches no folder."""
+    relative, name = _relative(os.path.abspath(path) if anchor else path, anchor)
+    pattern = pattern[2:] if pattern.startswith("./") else pattern
+    if "/" not in pattern:
+        return fnmatch.fnmatch(name, pattern)
+    if relative is None:
+        return False
+    return fnmatch.fnmatch(relative, pattern) or (
+        pattern.startswith("**/") and fnmatch.fnmatch(relative, pattern[3:]))
 
 
 class RuleSelection(NamedTuple):
@@ -24,6 +54,7 @@ class RuleSelection(NamedTuple):
     ignore: tuple[str, ...] = ()
     severity: dict[str, Severity] = {}  # noqa: RUF012  (never mutated)
     per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    anchor: str = ""  # the folder per-file-ignores globs start from: the config file's
 
     def enabled(self, code: str, default_enabled: bool = True, path: str = "") -> bool:
         selected = _matches(code, self.select)
@@ -34,12 +65,8 @@ class RuleSelection(NamedTuple):
         return not (path and self.ignored_for_file(code, path))
 
     def ignored_for_file(self, code: str, path: str) -> bool:
-        posix = PurePosixPath(path.replace("\\", "/"))
-        for pattern, codes in self.per_file_ignores:
-            if (fnmatch.fnmatch(str(posix), pattern) or posix.match(pattern)
-                    or fnmatch.fnmatch(posix.name, pattern)) and _matches(code, codes):
-                return True
-        return False
+        return any(_matches(code, codes) and glob_matches(pattern, path, self.anchor)
+                   for pattern, codes in self.per_file_ignores)
 
     def severity_of(self, code: str, default: Severity) -> Severity:
         return self.severity.get(code, default)

@@ -7,16 +7,22 @@ from yamlcheck.core.rule import Rule
 class YamlSyntaxError(Rule):
     """
     ## What it does
-    Reports text that is not valid YAML, or that Valohai's safe YAML loader
-    cannot load: syntax errors, tabs used for indentation, invalid UTF-8,
-    control characters, undefined aliases, several documents in one file, and
-    tags such as `!!python/object/apply` that a safe loader never constructs.
+    Reports a file Valohai cannot load: exactly the files on which PyYAML's
+    `yaml.safe_load`, which Valohai reads valohai.yaml with, fails on the
+    text decoded as UTF-8.  That covers syntax errors, tabs outside quotes,
+    block scalars and comments, a file saved as UTF-16 or UTF-32 or with
+    bytes that are not UTF-8, control characters, undefined or repeated
+    anchors, several documents in one file, tags such as
+    `!!python/object/apply` that a safe loader never constructs, values a tag
+    cannot convert, dates that do not exist, and nesting deeper than PyYAML
+    can load.  What PyYAML accepts is accepted, such as `[s3://a, s3://b]`
+    or `{default: http://mlflow:5000}` (a `:` inside brackets).
 
     ## Why
-    Valohai reads valohai.yaml with a safe YAML loader.  A file it cannot load
-    fails every execution, and the peer linter only says "Indentation Error"
-    for every kind of syntax problem.  The message here names the real problem
-    at the position where the parser stopped.
+    A file Valohai cannot load fails every execution, and the peer linter
+    only says "Indentation Error" for every kind of syntax problem.  The
+    message here names the real problem at the position where PyYAML
+    stopped.
 
     ## Example
     ```yaml
@@ -156,18 +162,22 @@ class DocumentTooComplex(Rule):
     """
     ## What it does
     Stops reading a file whose aliases expand to too many nodes (a "billion
-    laughs" document), that nests deeper than any valohai.yaml needs, that is
-    larger than the size limit, or that holds a number too long to convert.
+    laughs" document), whose alias sits inside the node it refers to, that is
+    larger than the size limit, or that holds an integer too long to print.
 
-    Limits: 10 MiB of text, nesting depth 100, aliases expanding to at most
-    200,000 nodes beyond the document's own, integers of at most 4,300 digits.
+    Limits: 10 MiB of text; aliases may add at most 5,000,000 nodes to a
+    walk of the document that follows every alias (500 steps sharing one
+    60-parameter list add 210,000); integers of at most 4,300 digits.  Shared
+    anchors as such cost nothing: the limit is the work of walking the
+    expanded document, which yamlcheck and valohai-yaml both do.
 
     ## Why
-    Such a document is either hostile or broken.  Linting it anyway could take
-    minutes and gigabytes; yamlcheck reports it in milliseconds instead.
+    Such a document is hostile or broken: PyYAML loads it into shared
+    objects, but every tool that then walks it (Valohai's parser too) would
+    take minutes or never finish.  yamlcheck reports it in milliseconds.
 
     ## Example
-    Six lines that expand to a million strings:
+    Seven lines that expand to ten million strings:
     ```yaml
     - &a [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]
     - &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]
@@ -175,10 +185,11 @@ class DocumentTooComplex(Rule):
     - &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]
     - &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]
     - &f [*e, *e, *e, *e, *e, *e, *e, *e, *e, *e]
+    - &g [*f, *f, *f, *f, *f, *f, *f, *f, *f, *f]
     ```
 
     ## Use instead
-    Anchors for small shared values only:
+    Anchors for shared blocks that are not nested into each other:
     ```yaml
     - step:
         name: train

@@ -24,6 +24,7 @@ class Obj:
     def __init__(self, data: Any, span: Span | None = None) -> None:
         self.data: PosMap | dict[str, Any] = data if isinstance(data, PosMap) else {}
         self._span = span or getattr(data, "span", _NO_SPAN)
+        self._objects: dict[tuple[str, type[Obj] | None], list[Any]] = {}
 
     @property
     def span(self) -> Span:
@@ -48,13 +49,16 @@ class Obj:
         return data.key_span(key) if isinstance(data, PosMap) and key in data else self._span
 
     def objects(self, key: str, kind: type[Obj] | None = None) -> list[Any]:
-        """The mapping items of the list under ``key`` (others are skipped)."""
-        items = self.data.get(key)
-        if not isinstance(items, PosList):
-            return []
-        make = kind or Obj
-        return [make(value, items.item_span(i)) for i, value in enumerate(items)
-                if isinstance(value, PosMap)]
+        """The mapping items of the list under ``key`` (others are skipped),
+        made once per object: every rule reads the same wrappers."""
+        found = self._objects.get((key, kind))
+        if found is None:
+            items = self.data.get(key)
+            make = kind or Obj
+            found = [make(value, items.item_span(i)) for i, value in enumerate(items)
+                     if isinstance(value, PosMap)] if isinstance(items, PosList) else []
+            self._objects[key, kind] = found
+        return found
 
     def strings(self, key: str) -> list[tuple[str, Span]]:
         """A string or a list of strings under ``key``, with their spans."""

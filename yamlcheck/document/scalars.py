@@ -45,7 +45,27 @@ _TIMESTAMP = re.compile(
     re.ASCII,
 )
 _NUMERIC_START = frozenset("-+0123456789.")
+_BOOL_VALUES = {"yes": True, "no": False, "true": True, "false": False, "on": True, "off": False}
+# PyYAML's SafeConstructor parses a timestamp with this pattern (the resolver's
+# pattern above decides which plain scalars are timestamps).
+_TIMESTAMP_PARTS = re.compile(
+    r"""^(?P<year>[0-9][0-9][0-9][0-9])
+        -(?P<month>[0-9][0-9]?)
+        -(?P<day>[0-9][0-9]?)
+        (?:(?:[Tt]|[ \t]+)
+        (?P<hour>[0-9][0-9]?)
+        :(?P<minute>[0-9][0-9])
+        :(?P<second>[0-9][0-9])
+        (?:\.(?P<fraction>[0-9]*))?
+        (?:[ \t]*(?P<tz>Z|(?P<tz_sign>[-+])(?P<tz_hour>[0-9][0-9]?)
+        (?::(?P<tz_minute>[0-9][0-9]))?))?)?$""",
+    re.X,
+)
+# Python refuses to print an integer with more decimal digits than this
+# (sys.get_int_max_str_digits); PyYAML refuses to read one.
 MAX_INT_DIGITS = 4300
+_FAILS = "Valohai's YAML loader fails on it"
+_MAX_INT_BITS = 14_000  # below 4300 decimal digits; larger ones are measured
 
 
 class Timestamp:
@@ -72,7 +92,8 @@ class Timestamp:
 
 
 class ScalarTooLarge(ValueError):
-    """A number with more digits than Python converts."""
+    """An integer PyYAML converts but Python cannot print (more than 4300
+    decimal digits, written in hexadecimal, octal or binary)."""
 
 
 def resolve_plain(value: str) -> str:
@@ -100,7 +121,8 @@ def resolve_plain(value: str) -> str:
 
 
 def construct(tag: str, value: str) -> object:
-    """The Python value of a scalar with a standard tag."""
+    """The Python value of a scalar with a standard tag, or ValueError where
+    PyYAML's safe loader fails on it (with a message in plain words)."""
     if tag == STR:
         return value
     if tag == INT:
@@ -108,52 +130,111 @@ def construct(tag: str, value: str) -> object:
     if tag == FLOAT:
         return _to_float(value)
     if tag == BOOL:
-        return _BOOL_WORDS.get(value, value.lower() in ("true", "yes", "on"))
+        if value.lower() not in _BOOL_VALUES:
+            raise ValueError(f"{_short(value)} is tagged !!bool and is not a boolean; {_FAILS}")
+        return _BOOL_VALUES[value.lower()]
     if tag == NULL:
         return None
     if tag == TIMESTAMP:
+        _check_timestamp(value)
         return Timestamp(value)
     raise KeyError(tag)
 
 
-def _sexagesimal(text: str) -> tuple[int, list[str]]:
-    sign = -1 if text.startswith("-") else 1
-    return sign, text.lstrip("+-").split(":")
+def _short(text: str) -> str:
+    return repr(text) if len(text) <= 40 else repr(text[:30]) + f"... ({len(text)} characters)"
+
+
+def _signed(text: str) -> tuple[int, str]:
+    if not text:
+        raise ValueError(f"an empty value is not a number; {_FAILS}")
+    sign = -1 if text[0] == "-" else 1
+    return sign, text[1:] if text[0] in "+-" else text
+
+
+def _decimal(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        digits = sum(char.isdigit() for char in text)
+        if digits > MAX_INT_DIGITS:
+            raise ValueError(f"an integer of {digits} digits is too long: Valohai's YAML "
+                             f"loader cannot convert more than {MAX_INT_DIGITS} digits") from None
+        raise
 
 
 def _to_int(text: str) -> int:
-    text = text.replace("_", "")
-    if len(text) > MAX_INT_DIGITS:
-        raise ScalarTooLarge(f"integer with {len(text)} digits")
-    if ":" in text:
-        sign, parts = _sexagesimal(text)
-        total = 0
-        for part in parts:
-            total = total * 60 + int(part)
-        return sign * total
-    sign = -1 if text.startswith("-") else 1
-    digits = text.lstrip("+-")
-    if digits == "0":
-        return 0
-    if digits.startswith("0b"):
-        return sign * int(digits[2:], 2)
-    if digits.startswith("0x"):
-        return sign * int(digits[2:], 16)
-    if digits.startswith("0"):
-        return sign * int(digits, 8)
-    return sign * int(digits)
+    """PyYAML's construct_yaml_int, step for step."""
+    sign, digits = _signed(text.replace("_", ""))
+    try:
+        if digits == "0":
+            return 0
+        if digits.startswith("0b"):
+            number = int(digits[2:], 2)
+        elif digits.startswith("0x"):
+            number = int(digits[2:], 16)
+        elif digits[:1] == "0":
+            number = int(digits, 8)
+        elif ":" in digits:
+            number = 0
+            for part in digits.split(":"):
+                number = number * 60 + _decimal(part)
+        else:
+            number = _decimal(digits)
+    except ValueError as exc:
+        if "Valohai" in str(exc):
+            raise
+        raise ValueError(f"{_short(text)} is tagged !!int and is not an integer; {_FAILS}") from None
+    if number.bit_length() > _MAX_INT_BITS:
+        _printable(number)
+    return sign * number
+
+
+def _printable(number: int) -> None:
+    try:
+        str(number)
+    except ValueError:
+        raise ScalarTooLarge("an integer of more than 4300 digits") from None
 
 
 def _to_float(text: str) -> float:
-    text = text.replace("_", "").lower()
-    if text.endswith(".inf"):
-        return float("-inf") if text.startswith("-") else float("inf")
-    if text == ".nan":
+    """PyYAML's construct_yaml_float, step for step."""
+    sign, digits = _signed(text.replace("_", "").lower())
+    if digits == ".inf":
+        return sign * float("inf")
+    if digits == ".nan":
         return float("nan")
-    if ":" in text:
-        sign, parts = _sexagesimal(text)
-        total = 0.0
-        for part in parts:
-            total = total * 60 + float(part)
-        return sign * total
-    return float(text)
+    try:
+        if ":" in digits:
+            total = 0.0
+            for part in digits.split(":"):
+                total = total * 60 + float(part)
+            return sign * total
+        return sign * float(digits)
+    except ValueError:
+        raise ValueError(f"{_short(text)} is tagged !!float and is not a number; {_FAILS}") from None
+
+
+def _check_timestamp(text: str) -> None:
+    """Fail as PyYAML's construct_yaml_timestamp does on an impossible date."""
+    import datetime
+
+    match = _TIMESTAMP_PARTS.match(text)
+    if match is None:
+        raise ValueError(f"{_short(text)} is tagged !!timestamp and is not a date; {_FAILS}")
+    parts = match.groupdict()
+    try:
+        if not parts["hour"]:
+            datetime.date(int(parts["year"]), int(parts["month"]), int(parts["day"]))
+            return
+        tzinfo = None
+        if parts["tz_sign"]:
+            delta = datetime.timedelta(hours=int(parts["tz_hour"]),
+                                       minutes=int(parts["tz_minute"] or 0))
+            tzinfo = datetime.timezone(-delta if parts["tz_sign"] == "-" else delta)
+        datetime.datetime(int(parts["year"]), int(parts["month"]), int(parts["day"]),
+                          int(parts["hour"]), int(parts["minute"]), int(parts["second"]),
+                          tzinfo=tzinfo)
+    except ValueError as exc:
+        raise ValueError(f"{_short(text)} reads as a date and is not a valid one ({exc}); "
+                         f"{_FAILS}: quote it to keep it text") from None

@@ -14,10 +14,12 @@ from yamlcheck.engine import suppressions
 from yamlcheck.images import registry_rules
 from yamlcheck.images import rules as image_rules
 from yamlcheck.registries import outcomes as registry_outcomes
+from yamlcheck.repository import rules as repository_rules
 from yamlcheck.rules import (
     connections,
     durations,
     endpoints,
+    inputs,
     items,
     overrides,
     parameter_values,
@@ -52,6 +54,8 @@ RULE_SETS: tuple[tuple[type[Rule], ...], ...] = (
     connections.RULES,
     tasks.RULES,
     endpoints.RULES,
+    repository_rules.RULES,  # VH501-VH504: the files commands need, from the repository
+    inputs.RULES,  # VH505: input URIs (reads the document; off with --no-repo too)
 )
 
 

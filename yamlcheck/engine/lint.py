@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from yamlcheck.core.diagnostic import Diagnostic
@@ -25,13 +26,16 @@ def lint_bytes(path: str, data: bytes, config: Config) -> FileResult:
     return result
 
 
-def analyse(loaded: Loaded, config: Config) -> FileResult:
-    """Every finding of the offline stages, before suppressions and selection."""
+def analyse(loaded: Loaded, config: Config,
+            schema_check: Callable[..., list[Diagnostic]] = check_items) -> FileResult:
+    """Every finding of the offline stages, before suppressions and selection.
+    ``schema_check`` may replace the schema stage with one that remembers the
+    findings of unchanged items (the language server's); it must find the same."""
     path = loaded.path
     found = list(loaded.diagnostics)
     items, problems = split_items(loaded.root, path, loaded.loaded)
     found.extend(problems)
-    found.extend(check_items(items, loaded.root, path, _MISSING_KEY_RULES))
+    found.extend(schema_check(items, loaded.root, path, _MISSING_KEY_RULES))
     doc = Document(items)
     ctx = LintContext(path, loaded.text, loaded.root, doc, config)
     for rule in document_rules():

@@ -1,16 +1,20 @@
 """Lint several files as one run: the offline stages per file, then the
-stages that look outside the file (the registries) for all files at once."""
+stages that look outside the file (the repository, the registries) for all
+files at once."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from yamlcheck.core.options import LintOptions
 from yamlcheck.core.settings import Config
 from yamlcheck.document.loader import load
 from yamlcheck.engine.lint import analyse, finish
 from yamlcheck.engine.result import FileResult
+
+if TYPE_CHECKING:
+    from yamlcheck.repository.stage import RepositoryView
 
 
 class Source(NamedTuple):
@@ -24,13 +28,38 @@ class Source(NamedTuple):
 def lint_sources(sources: Sequence[Source], options: LintOptions) -> list[FileResult]:
     """Every finding for every source, suppressions and selection applied."""
     results = [analyse(load(source.path, source.data), source.config) for source in sources]
+    complete(results, options)
+    return results
+
+
+def complete(results: list[FileResult], options: LintOptions,
+             repository: RepositoryView | None = None) -> None:
+    """The stages after each file's own analysis, in order: the repository,
+    the registries, then suppressions and rule selection.  ``repository`` is
+    what an earlier run learnt of the disk and git, to be reused."""
+    if options.no_repo:
+        _without_repository_checks(results)
+    elif results:
+        from yamlcheck.repository.stage import check_repository
+
+        check_repository(results, repository)
     if options.remote and results:
         from yamlcheck.registries.stage import check_remote
 
         check_remote(results, options)
     for result in results:
         finish(result)
-    return results
+
+
+# --no-repo turns off every VH5xx check, VH505 included although it reads
+# only the document (PRODUCT.md: "skip the repository checks (VH5xx)").
+REPOSITORY_CODES = "VH5"
+
+
+def _without_repository_checks(results: list[FileResult]) -> None:
+    for result in results:
+        result.diagnostics = [d for d in result.diagnostics
+                              if not d.code.startswith(REPOSITORY_CODES)]
 
 
 def lint_text(path: str, text: str, config: Config | None = None,

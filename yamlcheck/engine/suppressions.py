@@ -23,7 +23,8 @@ class UnusedSuppression(Rule):
     ## Why
     A stale suppression hides the next real problem on that line.  Remove it
     once the finding it was written for is fixed.  Suppressions of the
-    registry checks (VH31x) count as used only in runs with `--remote`.
+    registry checks (VH31x) count as used only in runs with `--remote`, and
+    those of the repository checks (VH5xx) only in runs that made them.
 
     ## Example
     ```yaml
@@ -118,7 +119,7 @@ def apply_suppressions(found: Iterable[Diagnostic], ctx: LintContext) -> list[Di
                 hit = True
         if not hit:
             kept.append(diagnostic)
-    remote = ctx.remote
+    remote, repository = ctx.remote, ctx.repository
     for suppression in suppressions:
         span = (suppression.line - 1, suppression.column - 1, suppression.line - 1,
                 suppression.end_column - 1, 0, 0)
@@ -128,7 +129,8 @@ def apply_suppressions(found: Iterable[Diagnostic], ctx: LintContext) -> list[Di
                 "write for example '# yamlcheck: ignore[VH203] reason'"))
             continue
         unused = [c for c in suppression.codes
-                  if c not in suppression.used and (remote or not c.startswith("VH31"))]
+                  if c not in suppression.used and (remote or not c.startswith("VH31"))
+                  and (repository or not c.startswith("VH5"))]
         if unused:
             where = "in this file" if suppression.target == 0 else f"on line {suppression.target}"
             kept.append(UnusedSuppression.at(

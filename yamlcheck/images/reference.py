@@ -11,6 +11,7 @@ Valohai matches registry patterns against that.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import NamedTuple
 
 DOCKER_HUB = "docker.io"
@@ -96,8 +97,10 @@ def _split_domain(text: str) -> tuple[str, str]:
     return domain, rest
 
 
+@lru_cache(maxsize=4096)
 def parse(text: str) -> Reference:
-    """Parse with Docker's normalising rules, or raise ReferenceError."""
+    """Parse with Docker's normalising rules, or raise ReferenceError (the
+    same image is often named by many steps: parsed once)."""
     if not text:
         raise ReferenceError("the image is empty")
     if _IMAGE_ID.fullmatch(text):

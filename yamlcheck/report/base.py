@@ -74,7 +74,7 @@ def register(cls: type[Reporter]) -> type[Reporter]:
 
 # Each format lives in its own module, imported only when it is used.
 _MODULES = {"text": "text", "concise": "concise", "json": "json_format", "sarif": "sarif",
-            "github": "github"}
+            "github": "github", "gitlab": "gitlab"}
 FORMATS = tuple(_MODULES)
 
 

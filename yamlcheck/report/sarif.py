@@ -1,8 +1,12 @@
-"""SARIF 2.1.0 for GitHub code scanning and other SARIF viewers."""
+"""SARIF 2.1.0 for GitHub code scanning and other SARIF viewers.
+
+Artifact URIs are relative to the repository root (``%SRCROOT%``, given in
+``originalUriBaseIds``) and percent-encoded, so that GitHub attaches each
+result to the file of the checkout wherever yamlcheck ran from.
+"""
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
@@ -11,10 +15,18 @@ from pathlib import Path
 from typing import Any
 
 from yamlcheck import __version__
-from yamlcheck.core.diagnostic import Diagnostic, Severity
+from yamlcheck.core.diagnostic import Severity
 from yamlcheck.core.rule import Rule
 from yamlcheck.engine.catalog import all_rules
 from yamlcheck.report.base import Report, Reporter, register
+from yamlcheck.report.locations import (
+    fingerprint,
+    folder_uri,
+    relative_to_root,
+    repository_path,
+    repository_root,
+    uri_reference,
+)
 
 INFORMATION_URI = "https://github.com/yamlcheck/yamlcheck"
 RULES_URI = f"{INFORMATION_URI}/blob/main/docs/rules.md"
@@ -43,26 +55,46 @@ def rule_descriptor(rule: type[Rule]) -> dict[str, Any]:
     }
 
 
-def artifact(path: str) -> dict[str, str]:
-    """A relative path is relative to the checkout (%SRCROOT%); an absolute one
-    becomes a file: URI."""
-    if os.path.isabs(path):
-        return {"uri": Path(path).as_uri()}
-    return {"uri": path.replace("\\", "/"), "uriBaseId": "%SRCROOT%"}
+def artifact(path: str, root: str) -> dict[str, str]:
+    """A file under ``root`` as a URI relative to %SRCROOT%; any other as an
+    absolute ``file:`` URI."""
+    relative = relative_to_root(path, root)
+    if relative is None:
+        return {"uri": Path(os.path.abspath(path)).as_uri()}
+    return {"uri": uri_reference(relative), "uriBaseId": "%SRCROOT%"}
 
 
-def fingerprint(d: Diagnostic, line_text: str, seen: Counter[str]) -> str:
-    """Stable across edits that only move the finding to another line."""
-    message = re.sub(r"\bline \d+", "line", d.message)  # "first at line 3" moves too
-    basis = f"{d.code}\0{d.path}\0{' '.join(line_text.split())}\0{message}"
-    digest = hashlib.sha256(basis.encode("utf-8")).hexdigest()[:32]
-    seen[digest] += 1
-    return f"{digest}:{seen[digest]}"
+def run_root(paths: list[str]) -> str:
+    """%SRCROOT%: the repository root of the first file (a run has one; a file
+    of another repository gets an absolute URI), else of the current folder."""
+    return repository_root(paths[0] if paths else os.path.join(os.getcwd(), "-"))
 
 
-def sarif_log(report: Report) -> dict[str, Any]:
+_LOCATED = re.compile(r"(?P<path>.+?):(?P<line>\d+):(?P<column>\d+): (?P<message>.*)", re.DOTALL)
+
+
+def notification(line: str, root: str) -> dict[str, Any]:
+    """One error line (``file:line:col: message`` or plain) as a tool
+    execution notification."""
+    found = _LOCATED.fullmatch(line)
+    if found is None:
+        return {"level": "error", "message": {"text": line}}
+    return {
+        "level": "error",
+        "message": {"text": found["message"]},
+        "locations": [{"physicalLocation": {
+            "artifactLocation": artifact(found["path"], root),
+            "region": {"startLine": int(found["line"]), "startColumn": int(found["column"])},
+        }}],
+    }
+
+
+def sarif_log(report: Report, errors: list[str] | None = None) -> dict[str, Any]:
+    """The log of a run; ``errors`` (a run that could not lint, exit 2) become
+    tool execution notifications of a failed invocation."""
     rules = all_rules()
     index = {rule.code: i for i, rule in enumerate(rules)}
+    root = run_root(report.files)
     seen: Counter[str] = Counter()
     results = []
     for d in report.diagnostics:
@@ -72,20 +104,20 @@ def sarif_log(report: Report) -> dict[str, Any]:
             "level": _LEVELS[d.severity],
             "message": {"text": d.message},
             "locations": [{"physicalLocation": {
-                "artifactLocation": artifact(d.path),
+                "artifactLocation": artifact(d.path, root),
                 "region": {"startLine": d.line, "startColumn": d.column,
                            "endLine": d.end_line, "endColumn": d.end_column},
             }}],
             "partialFingerprints": {
                 "primaryLocationLineHash": fingerprint(
-                    d, report.source_line(d.path, d.line) or "", seen),
+                    d, repository_path(d.path), report.source_line(d.path, d.line) or "", seen),
             },
         }
         if d.fix is not None:
             result["fixes"] = [{
                 "description": {"text": f"Write {d.fix.value!r}"},
                 "artifactChanges": [{
-                    "artifactLocation": artifact(d.path),
+                    "artifactLocation": artifact(d.path, root),
                     "replacements": [{
                         "deletedRegion": {"startLine": d.line, "startColumn": d.column,
                                           "endLine": d.end_line, "endColumn": d.end_column},
@@ -106,11 +138,21 @@ def sarif_log(report: Report) -> dict[str, Any]:
                 "rules": [rule_descriptor(rule) for rule in rules],
             }},
             "automationDetails": {"id": "yamlcheck/"},
+            "originalUriBaseIds": {"%SRCROOT%": {"uri": folder_uri(root)}},
+            "invocations": [{
+                "executionSuccessful": not errors,
+                **({"exitCode": 2, "toolExecutionNotifications": [
+                    notification(line, root) for line in errors]} if errors else {}),
+            }],
             "columnKind": "unicodeCodePoints",
-            "artifacts": [{"location": artifact(path)} for path in report.files],
+            "artifacts": [{"location": artifact(path, root)} for path in report.files],
             "results": results,
         }],
     }
+
+
+def dumps(log: dict[str, Any]) -> str:
+    return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
 
 
 @register
@@ -118,4 +160,4 @@ class SarifReporter(Reporter):
     name = "sarif"
 
     def render(self, report: Report) -> str:
-        return json.dumps(sarif_log(report), indent=2, ensure_ascii=False) + "\n"
+        return dumps(sarif_log(report))

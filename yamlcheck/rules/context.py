@@ -19,6 +19,7 @@ class LintContext:
         self.doc = doc
         self.config = config
         self.remote = False  # set when the registry checks ran
+        self.repository = False  # set when the repository checks ran
         self._memo: dict[str, Any] = {}
 
     def memo(self, key: str, compute: Callable[[LintContext], T]) -> T:

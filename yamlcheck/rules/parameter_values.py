@@ -11,7 +11,7 @@ from yamlcheck.document.model import Parameter
 from yamlcheck.rules.base import DocumentRule
 from yamlcheck.rules.context import LintContext
 from yamlcheck.rules.overrides import assigned_values
-from yamlcheck.rules.values import DOUBTFUL, REFUSED, RETYPED, value_problems
+from yamlcheck.rules.values import DOUBTFUL, REFUSED, RETYPED, Problem, value_problems
 
 # The rule keys that are parameter values, per variant style (logspace bounds
 # are exponents, random bounds feed a distribution: not values).
@@ -29,14 +29,18 @@ def values(ctx: LintContext) -> Iterator[tuple[str, Parameter, Any, Span]]:
         yield f"{label}: value", definition, value, span
 
 
+def _problems(ctx: LintContext) -> list[tuple[str, Span, Problem]]:
+    return [(label, span, problem) for label, parameter, value, span in values(ctx)
+            for problem in value_problems(parameter, value, ctx.text, span)]
+
+
 class _ValueRule(DocumentRule):
     kind = ""
 
     def check(self, ctx: LintContext) -> Iterator[Diagnostic]:
-        for label, parameter, value, span in values(ctx):
-            for problem in value_problems(parameter, value, ctx.text, span):
-                if problem.kind == self.kind:
-                    yield self.at(ctx.path, span, f"{label} {problem.text}")
+        for label, span, problem in ctx.memo("parameter-value-problems", _problems):
+            if problem.kind == self.kind:
+                yield self.at(ctx.path, span, f"{label} {problem.text}")
 
 
 class InvalidParameterValue(_ValueRule):

@@ -43,17 +43,25 @@ class Commands(NamedTuple):
     label: str  # step 'train', or pipeline 'p' node 'n'
     lines: list[tuple[str, Span]]
     step: Step | None  # None: the step is not known here (another commit, a typo)
+    found: list[Placeholder]  # the {…} groups of the lines
+    own: bool  # the step's own commands (not a node's override)
 
 
-def command_sets(ctx: LintContext) -> Iterator[Commands]:
-    """Every step's commands, then every node override's."""
-    for step in ctx.doc.steps:
-        yield Commands(f"step {step.name!r}", step.commands, step)
+def command_sets(ctx: LintContext) -> list[Commands]:
+    """Every step's commands, then every node override's (found once per file)."""
+    return ctx.memo("command-sets", _command_sets)
+
+
+def _command_sets(ctx: LintContext) -> list[Commands]:
+    sets = [Commands(f"step {step.name!r}", step.commands, step,
+                     list(placeholders(ctx, step.commands)), True) for step in ctx.doc.steps]
     for pipeline, node in pipeline_nodes(ctx):
         override = node.override
         if override is not None and override.has("command"):
-            yield Commands(f"pipeline {pipeline.name!r} node {node.name!r}",
-                           override.strings("command"), node_step(ctx, node))
+            lines = override.strings("command")
+            sets.append(Commands(f"pipeline {pipeline.name!r} node {node.name!r}", lines,
+                                 node_step(ctx, node), list(placeholders(ctx, lines)), False))
+    return sets
 
 
 def placeholders(ctx: LintContext, lines: list[tuple[str, Span]]) -> Iterator[Placeholder]:
@@ -121,7 +129,7 @@ class UnknownPlaceholder(DocumentRule):
             if step is None:
                 continue
             names = step.parameter_names
-            for found in placeholders(ctx, commands.lines):
+            for found in commands.found:
                 if found.head not in _NAMED or found.argument is None:
                     continue
                 name = found.argument
@@ -179,7 +187,7 @@ class MalformedPlaceholder(DocumentRule):
 
     def check(self, ctx: LintContext) -> Iterator[Diagnostic]:
         for commands in command_sets(ctx):
-            for found in placeholders(ctx, commands.lines):
+            for found in commands.found:
                 inner = found.text[1:-1]
                 if found.dollar or not _WORDISH.fullmatch(inner) or found.head in _INPUT_HEADS:
                     continue
@@ -251,8 +259,10 @@ class UnusedParameter(DocumentRule):
     default_enabled = False
 
     def check(self, ctx: LintContext) -> Iterator[Diagnostic]:
-        for step in ctx.doc.steps:
-            found = list(placeholders(ctx, step.commands))
+        for commands in command_sets(ctx):
+            step, found = commands.step, commands.found
+            if not commands.own or step is None:
+                continue
             if any(p.head in _ALL and p.argument is None for p in found):
                 continue
             used = {p.argument for p in found if p.head in _NAMED}
@@ -300,7 +310,7 @@ class SourcePathUnset(DocumentRule):
             step = commands.step
             if step is None or step.get("source-path"):
                 continue
-            for found in placeholders(ctx, commands.lines):
+            for found in commands.found:
                 if found.head == "source-path" and found.argument is None:
                     yield self.at(ctx.path, found.span,
                                   f"{commands.label}: {{source-path}} is used but step "
@@ -378,7 +388,7 @@ class PlaceholderNotReplaced(DocumentRule):
 
     def check(self, ctx: LintContext) -> Iterator[Diagnostic]:
         for commands in command_sets(ctx):
-            for found in placeholders(ctx, commands.lines):
+            for found in commands.found:
                 problem = self._problem(found, commands.step)
                 if problem:
                     yield self.at(ctx.path, found.span, f"{commands.label}: {problem}")

@@ -58,7 +58,7 @@ def _timestamp(text: str) -> datetime.date | None:
                                        minutes=int(part["tz_minute"] or 0))
             zone = datetime.timezone(-delta if part["sign"] == "-" else delta)
         elif part["tz"]:
-            zone = datetime.UTC
+            zone = datetime.timezone.utc
         return datetime.datetime(int(part["year"]), int(part["month"]), int(part["day"]),
                                  int(part["hour"]), int(part["minute"]), int(part["second"]),
                                  fraction, tzinfo=zone)

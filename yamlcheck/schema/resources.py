@@ -18,11 +18,16 @@ ANNOTATIONS = frozenset((
 
 
 def read_text(name: str = "valohai.schema.json") -> str:
-    """A bundled schema's text (package data, wherever the package is installed)."""
-    beside = Path(__file__).resolve().parent.parent / "schemas" / name
-    if beside.is_file():  # a plain installation: skip importlib.resources' machinery
-        return beside.read_text(encoding="utf-8")
-    from importlib import resources
+    """A bundled schema's text.
+
+    The source files live in the repository's top-level ``schemas/``; the wheel
+    ships them as ``yamlcheck/schemas/`` (pyproject.toml, ``force-include``).
+    An installed package reads its own copy, a source checkout the originals."""
+    package = Path(__file__).resolve().parent.parent
+    for folder in (package / "schemas", package.parent / "schemas"):
+        if (folder / name).is_file():
+            return (folder / name).read_text(encoding="utf-8")
+    from importlib import resources  # a zipped or otherwise unusual installation
 
     return (resources.files("yamlcheck") / "schemas" / name).read_text(encoding="utf-8")
 
