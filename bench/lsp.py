@@ -97,6 +97,7 @@ async def round_trips(text: str, runs: int) -> tuple[list[float], float | None]:
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder)
         (root / ".git").mkdir()
+        (root / "run.py").write_text("print('step')\n")  # the script the synthetic steps run
         path = root / "valohai.yaml"
         path.write_text(text, encoding="utf-8")
         uri = path.as_uri()

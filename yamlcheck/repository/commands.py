@@ -9,6 +9,7 @@ an unknown folder, a file something earlier may have made) it stays silent.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import NamedTuple
 
 from yamlcheck.repository.effects import State, apply
@@ -39,8 +40,15 @@ def _located(read: Read, script: str) -> tuple[int, int]:
     return word.start + index, word.start + index + len(read.text)
 
 
-def file_references(script: str) -> list[Reference]:
-    """What the commands of ``script`` need from the project, in order."""
+@lru_cache(maxsize=4096)
+def file_references(script: str) -> tuple[Reference, ...]:
+    """What the commands of ``script`` need from the project, in order (a
+    pure function of the text: the same command in many steps, or in the
+    next version of an edited document, is read once)."""
+    return tuple(_file_references(script))
+
+
+def _file_references(script: str) -> list[Reference]:
     state = State()
     scopes: list[tuple[str | None, list[str | None]]] = []
     found: list[Reference] = []

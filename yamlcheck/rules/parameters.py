@@ -10,10 +10,22 @@ from yamlcheck.rules.base import DocumentRule
 from yamlcheck.rules.context import LintContext
 
 
-def step_parameters(ctx: LintContext) -> Iterator[tuple[Step, Parameter, str]]:
+class _Label:
+    """``step 'train' parameter 'lr'``, made only when a finding needs it."""
+
+    __slots__ = ("parameter", "step")
+
+    def __init__(self, step: Step, parameter: Parameter) -> None:
+        self.step, self.parameter = step, parameter
+
+    def __format__(self, spec: str) -> str:
+        return f"step {self.step.name!r} parameter {self.parameter.name!r}"
+
+
+def step_parameters(ctx: LintContext) -> Iterator[tuple[Step, Parameter, _Label]]:
     for step in ctx.doc.steps:
         for parameter in step.parameters:
-            yield step, parameter, f"step {step.name!r} parameter {parameter.name!r}"
+            yield step, parameter, _Label(step, parameter)
 
 
 class FlagOptional(DocumentRule):
