@@ -24,7 +24,7 @@ from urllib.parse import parse_qs, urlsplit
 import jwt
 from cryptography.hazmat.primitives import serialization
 
-from .faults import serve, stop
+from .faults import QuietHandler, serve, stop
 
 GOOGLE_TOKEN = "ya29.lab-access-token"
 
@@ -69,10 +69,7 @@ class TokenServer:
     def _handler(self) -> type[BaseHTTPRequestHandler]:
         lab = self
 
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args: Any) -> None:
-                return
-
+        class Handler(QuietHandler):  # keep-alive, as real token services do
             def _send(self, status: int, body: dict[str, Any],
                       headers: dict[str, str] | None = None) -> None:
                 data = json.dumps(body).encode()
