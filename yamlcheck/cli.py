@@ -123,7 +123,7 @@ def lint(
     pin_digests: Annotated[bool, typer.Option(
         "--pin-digests", help="With --remote --fix: add @sha256:... to each verified image.")] = False,
     jobs: Annotated[int, typer.Option(
-        min=1, max=64, metavar="N", help="Registry checks run at once.")] = 8,
+        min=1, max=64, metavar="N", help="Registry checks run at once.")] = 16,
     timeout: Annotated[float, typer.Option(
         min=1.0, metavar="SECONDS", help="Deadline in seconds for all registry checks.")] = 60.0,
     no_cache: Annotated[bool, typer.Option(

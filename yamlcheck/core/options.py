@@ -20,7 +20,7 @@ class LintOptions:
     fail_on: str = "error"
     fix: bool = False
     pin_digests: bool = False
-    jobs: int = 8
+    jobs: int = 16  # each check is a few requests in sequence: latency, not CPU, bounds it
     timeout: float = 60.0
     no_cache: bool = False
     color: str = "auto"

@@ -150,9 +150,8 @@ def gcp(entry: RegistryEntry, base: Path | None, deadline: Deadline) -> Credenti
     except ImportError:
         raise CredentialError("google-auth is not installed; pip install 'yamlcheck[gcp]'") \
             from None
-    import requests.utils
-
-    from yamlcheck.registries.transport import tracked_session
+    from yamlcheck.registries.sessions import tracked_session
+    from yamlcheck.registries.transport import environ_proxy
 
     class BoundedRequest(google.auth.transport.requests.Request):  # type: ignore[misc]
         def __call__(self, url: str, method: str = "GET", body: Any = None, headers: Any = None,
@@ -200,7 +199,9 @@ def gcp(entry: RegistryEntry, base: Path | None, deadline: Deadline) -> Credenti
         session.verify = os.environ.get("REQUESTS_CA_BUNDLE") \
             or os.environ.get("CURL_CA_BUNDLE") or True
         with contextlib.suppress(ValueError):  # a malformed token_uri fails below, in its turn
-            session.proxies.update(requests.utils.get_environ_proxies(token_uri))
+            proxy = environ_proxy(token_uri)
+            if proxy:
+                session.proxies[urlsplit(token_uri).scheme] = proxy
         creds.refresh(BoundedRequest(session))
         return creds
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 import logging
 import os
 import socket
+import sys
 import threading
 import weakref
 from collections.abc import Mapping
@@ -25,8 +26,6 @@ from typing import Any, NamedTuple
 from urllib.parse import urlencode, urlsplit
 
 import certifi
-import requests
-import requests.adapters
 import urllib3
 import urllib3.exceptions
 from urllib3.connection import HTTPConnection, HTTPSConnection
@@ -66,7 +65,7 @@ class Reply(NamedTuple):
             return None
 
 
-class _Tracker:
+class Tracker:
     """The connections of one run, shut down together at the deadline."""
 
     def __init__(self) -> None:
@@ -98,7 +97,7 @@ def _shutdown(connection: Any) -> None:
             pass
 
 
-def _pool_classes(tracker: _Tracker) -> dict[str, type]:
+def pool_classes(tracker: Tracker) -> dict[str, type]:
     class Tracked(HTTPConnection):
         def connect(self) -> None:
             super().connect()
@@ -118,41 +117,11 @@ def _pool_classes(tracker: _Tracker) -> dict[str, type]:
     return {"http": Pool, "https": TLSPool}
 
 
-class _Adapter(requests.adapters.HTTPAdapter):
-    def __init__(self, tracker: _Tracker) -> None:
-        self.tracker = tracker
-        super().__init__(pool_maxsize=16)
-
-    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
-        super().init_poolmanager(*args, **kwargs)
-        self.poolmanager.pool_classes_by_scheme = _pool_classes(self.tracker)
-
-    def proxy_manager_for(self, proxy: str, **kwargs: Any) -> Any:
-        manager = super().proxy_manager_for(proxy, **kwargs)
-        if hasattr(manager, "pool_classes_by_scheme"):
-            manager.pool_classes_by_scheme = _pool_classes(self.tracker)
-        return manager
-
-
-def tracked_session(deadline: Deadline) -> requests.Session:
-    """A session whose sockets are shut down when ``deadline`` passes; it reads
-    nothing from the environment (``Transport`` does, once)."""
-    tracker = _Tracker()
-    session = requests.Session()
-    session.trust_env = False
-    session.headers["User-Agent"] = USER_AGENT
-    adapter = _Adapter(tracker)
-    session.mount("http://", adapter)
-    session.mount("https://", adapter)
-    deadline.at_expiry(tracker.abort)
-    return session
-
-
 def describe(exc: BaseException, url: str, trust: HostTrust) -> str:
     """What went wrong talking to the host of ``url``, and what to set."""
     text = str(exc)
     host = netloc_of(url)
-    if isinstance(exc, requests.exceptions.SSLError | urllib3.exceptions.SSLError):
+    if isinstance(exc, urllib3.exceptions.SSLError) or _requests_error(exc, "SSLError"):
         if "CERTIFICATE_VERIFY_FAILED" in text:
             return f"TLS handshake with {host} failed (certificate verify failed): " \
                    f"{trust.tls_advice(host)}"
@@ -165,13 +134,38 @@ def describe(exc: BaseException, url: str, trust: HostTrust) -> str:
         return f"cannot resolve the host name {host.split(':')[0]}"
     if "Connection refused" in text:
         return f"connection to {host} refused"
-    if isinstance(exc, requests.exceptions.Timeout | urllib3.exceptions.TimeoutError
-                  | TimeoutError):
+    if isinstance(exc, urllib3.exceptions.TimeoutError | TimeoutError) \
+            or _requests_error(exc, "Timeout"):
         return f"{host} did not answer in time"
     if "RemoteDisconnected" in text or "Connection reset" in text \
             or "Connection aborted" in text:
         return f"{host} closed the connection without an answer"
     return f"cannot connect to {host}: {type(exc).__name__}"
+
+
+def _requests_error(exc: BaseException, name: str) -> bool:
+    """Whether ``exc`` is requests' exception ``name`` (requests is loaded only
+    for google-auth's session, so it is never imported here for this)."""
+    module = sys.modules.get("requests.exceptions")
+    kind = getattr(module, name, None) if module is not None else None
+    return kind is not None and isinstance(exc, kind)
+
+
+def environ_proxy(url: str) -> str | None:
+    """The proxy the environment names for ``url`` (``https_proxy``, then
+    ``all_proxy``; lower case before upper case, as curl reads them), None
+    where ``no_proxy`` exempts its host (a name, a domain suffix, or ``*``)."""
+    def variable(name: str) -> str:
+        return os.environ.get(name) or os.environ.get(name.upper()) or ""
+
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    for entry in variable("no_proxy").split(","):
+        entry = entry.strip().lower().lstrip(".").rsplit(":", 1)[0] if "]" not in entry \
+            else entry.strip().lower()
+        if entry == "*" or (entry and (host == entry or host.endswith("." + entry))):
+            return None
+    return variable(f"{parts.scheme}_proxy") or variable("all_proxy") or None
 
 
 class Transport:
@@ -182,7 +176,7 @@ class Transport:
 
     def __init__(self, deadline: Deadline) -> None:
         self.deadline = deadline
-        self.tracker = _Tracker()
+        self.tracker = Tracker()
         deadline.at_expiry(self.tracker.abort)
         self.default_ca = os.environ.get("REQUESTS_CA_BUNDLE") \
             or os.environ.get("CURL_CA_BUNDLE") or certifi.where()
@@ -196,8 +190,7 @@ class Transport:
         key = origin(url)
         with self._lock:
             if key not in self._proxies:
-                found = requests.utils.get_environ_proxies(url)
-                self._proxies[key] = found.get(key[0]) or found.get("all")
+                self._proxies[key] = environ_proxy(url)
             ca = None
             if key[0] == "https":
                 verify = trust.verify(key[1])
@@ -212,7 +205,7 @@ class Transport:
                     options["ca_cert_dir" if os.path.isdir(ca) else "ca_certs"] = ca
                 manager = urllib3.ProxyManager(ident[0], **options) if ident[0] \
                     else urllib3.PoolManager(**options)
-                manager.pool_classes_by_scheme = _pool_classes(self.tracker)
+                manager.pool_classes_by_scheme = pool_classes(self.tracker)
                 self._managers[ident] = manager
             return manager
 
