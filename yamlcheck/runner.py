@@ -77,6 +77,7 @@ class Runner:
         self._explicit: Config | None = None
         self._stdin_paths: set[str] = set()
         self._configs: dict[Path, Config] = {}  # config files read during this run
+        self._by_folder: dict[str, Config] = {}  # the config of each folder linted
         if options.config:
             try:
                 self._explicit = load_config(Path(options.config))
@@ -87,10 +88,12 @@ class Runner:
         base = self._explicit
         if base is None:
             folder = os.getcwd() if target.stdin else os.path.dirname(os.path.abspath(target.path))
-            try:
-                base = config_for_folder(folder, self._configs)
-            except ConfigError as exc:
-                raise UsageError(*exc.lines) from None
+            base = self._by_folder.get(folder)
+            if base is None:  # files of one folder share its config: discovered once
+                try:
+                    base = self._by_folder[folder] = config_for_folder(folder, self._configs)
+                except ConfigError as exc:
+                    raise UsageError(*exc.lines) from None
         return self._with_overrides(base)
 
     def _with_overrides(self, config: Config) -> Config:

@@ -22,6 +22,8 @@ _OPERATOR_START = frozenset(";&|()<>")
 _BLANK = frozenset(" \t\r")
 _GLOB = frozenset("*?[")
 _PLAIN = re.compile(r"[^ \t\r\n'\"\\$`;&|()<>]+")  # characters that stand for themselves
+# A whole word of such characters, ended by a blank, an operator or the end.
+_SIMPLE_WORD = re.compile(r"[^ \t\r\n'\"\\$`;&|()<>#][^ \t\r\n'\"\\$`;&|()<>]*(?=[ \t\r\n;&|()<>]|\Z)")
 
 
 class Word(NamedTuple):
@@ -94,6 +96,10 @@ class _Reader:
 
     def _word(self) -> Word:
         s, start = self.s, self.i
+        simple = _SIMPLE_WORD.match(s, start)
+        if simple is not None:  # the usual word: no quotes, escapes or expansions
+            return self._made(simple.group(), start, simple.end(),
+                              _GLOB.isdisjoint(simple.group()) and s[start] != "~")
         out: list[str] = []
         literal = True
         while self.i < len(s):
@@ -123,11 +129,14 @@ class _Reader:
                     literal = False
                 out.append(chunk)
                 self.i += len(chunk)
-        text = "".join(out)
+        return self._made("".join(out), start, self.i, literal)
+
+    def _made(self, text: str, start: int, end: int, literal: bool) -> Word:
+        self.i = end
         if "{" in text and "}" in text:
             literal = False  # a Valohai placeholder or a brace expansion
-        word = Word(text, start, self.i, literal)
-        if text.isdigit() and self.i < len(s) and s[self.i] in "<>" and literal:
+        word = Word(text, start, end, literal)
+        if text.isdigit() and end < len(self.s) and self.s[end] in "<>" and literal:
             return word  # a file descriptor number: part of the redirection
         self.tokens.append(word)
         return word
