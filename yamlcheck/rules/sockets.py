@@ -284,9 +284,10 @@ class PluralEdgeType(DocumentRule):
             if single is not None:
                 yield self.at(ctx.path, end.span,
                               f"pipeline {end.pipeline.name!r}: {end.role} type "
-                              f"{end.socket.type!r} in {end.text!r}: `vh lint` refuses the plural "
-                              "and Valohai's web UI is reported to accept it; write "
-                              f"{single!r}")
+                              f"{end.socket.type!r} in {end.text!r}: Valohai's validator (`vh "
+                              "lint`) refuses the plural, while its web UI is reported to accept "
+                              f"it for pipelines run from a commit; write {single!r}, which both "
+                              "accept")
 
 
 def singular(kind: str) -> str | None:
