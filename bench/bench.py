@@ -179,13 +179,17 @@ def run(short: bool) -> str:
                 "for f in sys.argv[1:]:\n    try: lint_file(f)\n    except Exception: pass\n")
         times = alternate({
             "yamlcheck": [yc, "lint", "--format", "json", *files],
+            "no-repo": [yc, "lint", "--format", "json", "--no-repo", *files],
             "check-jsonschema": [peer_bin("check-jsonschema"), "--schemafile",
                                  str(ROOT / "schemas" / "valohai.schema.json"), *files],
             "valohai-yaml": [peer_bin("python"), "-c", loop, *files],
         }, max(3, runs // 3))
         base = times["yamlcheck"]
         parts.append(section(f"2. {len(files)} real-world files in one invocation", [
-            (f"yamlcheck lint (schema, {rule_count()} rules, images)", ms(base), "1.00x"),
+            (f"yamlcheck lint (schema, {rule_count()} rules, images, repository)", ms(base),
+             "1.00x"),
+            ("yamlcheck lint --no-repo", ms(times["no-repo"]),
+             f"check-jsonschema x {times['no-repo'] / times['check-jsonschema']:.2f}"),
             ("check-jsonschema (schema only)", ms(times["check-jsonschema"]),
              f"yamlcheck = {base / times['check-jsonschema']:.2f}x"),
             ("valohai-yaml lint_file loop", ms(times["valohai-yaml"]),
