@@ -1,89 +1,24 @@
-"""Command placeholders: {parameters}, {parameter:X}, {parameter-value:X}, {source-path}.
-
-Valohai replaces each non-greedy ``{...}`` group of a command line that it
-knows (valohai-yaml's ``build_command``: the pattern ``{(.+?)}``) and leaves
-every other group as it is.  Step commands and pipeline nodes'
-``override.command`` are interpolated alike.
-"""
+"""Command placeholders: {parameters}, {parameter:X}, {parameter-value:X}, {source-path}."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
-from typing import NamedTuple
 
-from yamlcheck.core.diagnostic import Diagnostic, Severity, Span
+from yamlcheck.core.diagnostic import Diagnostic, Severity
 from yamlcheck.core.suggest import closest
 from yamlcheck.document.model import Step
 from yamlcheck.rules.base import DocumentRule
+from yamlcheck.rules.command_lines import (
+    ALL,
+    INPUT_HEADS,
+    KNOWN_HEADS,
+    NAMED,
+    WORDISH,
+    Placeholder,
+    command_sets,
+    replaced,
+)
 from yamlcheck.rules.context import LintContext
-from yamlcheck.rules.references import node_step, pipeline_nodes
-from yamlcheck.rules.spans import inner_span
-
-# Valohai replaces every non-greedy {...} group it knows and leaves the rest.
-_GROUP = re.compile(r"\{(.+?)\}")
-_ALL = ("parameters", "params")
-_NAMED = ("parameter", "parameter-value")
-_KNOWN_HEADS = (*_ALL, *_NAMED, "source-path")
-_INPUT_HEADS = ("input", "inputs", "input-path", "input-paths", "input-dir", "inputs-dir")
-_WORDISH = re.compile(r"[A-Za-z][A-Za-z_-]*(?::[^\s{}]*)?")
-
-
-class Placeholder(NamedTuple):
-    text: str  # the whole {…} as Valohai's pattern takes it
-    head: str  # before the first ':'
-    argument: str | None  # after it
-    span: Span
-    dollar: bool  # written as ${…}
-
-
-class Commands(NamedTuple):
-    """Command lines Valohai interpolates, and the step whose parameters they use."""
-
-    label: str  # step 'train', or pipeline 'p' node 'n'
-    lines: list[tuple[str, Span]]
-    step: Step | None  # None: the step is not known here (another commit, a typo)
-    found: list[Placeholder]  # the {…} groups of the lines
-    own: bool  # the step's own commands (not a node's override)
-
-
-def command_sets(ctx: LintContext) -> list[Commands]:
-    """Every step's commands, then every node override's (found once per file)."""
-    return ctx.memo("command-sets", _command_sets)
-
-
-def _command_sets(ctx: LintContext) -> list[Commands]:
-    sets = [Commands(f"step {step.name!r}", step.commands, step,
-                     list(placeholders(ctx, step.commands)), True) for step in ctx.doc.steps]
-    for pipeline, node in pipeline_nodes(ctx):
-        override = node.override
-        if override is not None and override.has("command"):
-            lines = override.strings("command")
-            sets.append(Commands(f"pipeline {pipeline.name!r} node {node.name!r}", lines,
-                                 node_step(ctx, node), list(placeholders(ctx, lines)), False))
-    return sets
-
-
-def placeholders(ctx: LintContext, lines: list[tuple[str, Span]]) -> Iterator[Placeholder]:
-    for command, span in lines:
-        seen: dict[str, int] = {}
-        for match in _GROUP.finditer(command):
-            text, inner = match.group(0), match.group(1)
-            occurrence = seen.get(text, 0)
-            seen[text] = occurrence + 1
-            head, colon, argument = inner.partition(":")
-            dollar = match.start() > 0 and command[match.start() - 1] == "$"
-            yield Placeholder(text, head, argument if colon else None,
-                              inner_span(ctx.text, span, text, occurrence), dollar)
-
-
-def replaced(found: Placeholder, step: Step | None) -> bool:
-    """Whether Valohai replaces this group (with the step's parameters known)."""
-    if found.head in _ALL and found.argument is None:
-        return True
-    if found.head in _NAMED and found.argument is not None:
-        return step is None or found.argument in step.parameter_names
-    return found.head == "source-path" and found.argument is None
 
 
 class UnknownPlaceholder(DocumentRule):
@@ -130,7 +65,7 @@ class UnknownPlaceholder(DocumentRule):
                 continue
             names = step.parameter_names
             for found in commands.found:
-                if found.head not in _NAMED or found.argument is None:
+                if found.head not in NAMED or found.argument is None:
                     continue
                 name = found.argument
                 if name in names:
@@ -189,11 +124,11 @@ class MalformedPlaceholder(DocumentRule):
         for commands in command_sets(ctx):
             for found in commands.found:
                 inner = found.text[1:-1]
-                if found.dollar or not _WORDISH.fullmatch(inner) or found.head in _INPUT_HEADS:
+                if found.dollar or not WORDISH.fullmatch(inner) or found.head in INPUT_HEADS:
                     continue
-                if found.head in _ALL and found.argument is None:
+                if found.head in ALL and found.argument is None:
                     continue
-                if found.head in _NAMED and found.argument:
+                if found.head in NAMED and found.argument:
                     continue
                 if found.head == "source-path" and found.argument is None:
                     continue
@@ -206,7 +141,7 @@ class MalformedPlaceholder(DocumentRule):
     @staticmethod
     def _suggest(found: Placeholder) -> str | None:
         head = found.head.lower().replace("_", "-")
-        guess = head if head in _KNOWN_HEADS else closest(head, _KNOWN_HEADS, cutoff=0.75)
+        guess = head if head in KNOWN_HEADS else closest(head, KNOWN_HEADS, cutoff=0.75)
         if guess is None and head in ("param", "params-value", "param-value"):
             guess = "parameter"
         if guess is None:
@@ -214,7 +149,7 @@ class MalformedPlaceholder(DocumentRule):
         if found.argument:
             named = "parameter-value" if "value" in head else "parameter"
             return f"{{{named}:{found.argument}}}"
-        if guess in _NAMED or guess in _ALL:
+        if guess in NAMED or guess in ALL:
             return "{parameters}"
         return f"{{{guess}}}"
 
@@ -263,9 +198,9 @@ class UnusedParameter(DocumentRule):
             step, found = commands.step, commands.found
             if not commands.own or step is None:
                 continue
-            if any(p.head in _ALL and p.argument is None for p in found):
+            if any(p.head in ALL and p.argument is None for p in found):
                 continue
-            used = {p.argument for p in found if p.head in _NAMED}
+            used = {p.argument for p in found if p.head in NAMED}
             for parameter in step.parameters:
                 if parameter.name is not None and parameter.name not in used:
                     yield self.at(ctx.path, parameter.name_span,
@@ -320,7 +255,7 @@ class SourcePathUnset(DocumentRule):
 def _rendered(found: Placeholder, step: Step | None) -> str:
     """The start of what Valohai puts in place of a placeholder, for messages."""
     parameters = step.parameters if step is not None else []
-    if found.head in _NAMED:
+    if found.head in NAMED:
         parameters = [p for p in parameters if p.name == found.argument]
     for parameter in parameters:
         default = parameter.get("default")
@@ -413,7 +348,7 @@ class PlaceholderNotReplaced(DocumentRule):
             return (f"Valohai does not replace {hidden} here: its pattern reads "
                     f"{found.text!r} as one group, from the unclosed '{{' before it; close or "
                     "quote that brace")
-        if found.head in _INPUT_HEADS and not found.dollar:
+        if found.head in INPUT_HEADS and not found.dollar:
             name = found.argument or "NAME"
             return (f"Valohai has no input placeholders and passes {found.text} on literally; "
                     f"the files of an input are in /valohai/inputs/{name}/")

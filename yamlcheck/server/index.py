@@ -12,9 +12,9 @@ from typing import NamedTuple
 
 from yamlcheck.core.diagnostic import Span
 from yamlcheck.document.model import Obj
+from yamlcheck.rules.command_lines import command_sets
 from yamlcheck.rules.context import LintContext
 from yamlcheck.rules.edges import all_ends
-from yamlcheck.rules.placeholders import command_sets
 
 Key = tuple[str, ...]  # ("step", name), ("node", pipeline, name), ("parameter", step, name)...
 
