@@ -374,3 +374,19 @@ def test_server_without_its_extra_names_the_extra_and_exits_2() -> None:
     assert result.stderr.strip().splitlines() == [
         "yamlcheck: the language server needs its extra: pip install 'yamlcheck[lsp]'"]
     assert result.stdout == ""
+
+
+def test_messages_never_show_a_missing_name_as_none(tmp_path: Path) -> None:
+    """Items, parameters and nodes without a usable name are named by their line."""
+    path = tmp_path / "valohai.yaml"
+    path.write_text(
+        "- step:\n    image: docker.io/library/python:3.10\n"
+        "    command: python train.py {parameter:x} ${parameters}\n"
+        "    parameters:\n      - type: flag\n        optional: true\n"
+        "- pipeline:\n    name: flow\n    nodes:\n"
+        "      - {type: execution, step: nope}\n    edges: []\n")
+    status, out, _ = run_cli("lint", "--no-repo", "--format", "json", str(path))
+    messages = [d["message"] for d in json.loads(out)["diagnostics"]]
+    assert status == 1 and len(messages) >= 5
+    assert not [m for m in messages if "None" in m]
+    assert any("step at line 1" in m for m in messages)

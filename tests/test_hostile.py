@@ -194,3 +194,44 @@ def test_fix_output_paths_are_written_atomically(tmp_path: Path) -> None:
 
 def test_package_root() -> None:
     assert (ROOT / "yamlcheck").is_dir()
+
+
+def _peak_mib_of(command: list[str], stdin: int | None = None) -> tuple[int, str, float]:
+    """(status, stderr, peak MiB) of ``command`` reading ``stdin`` (a file descriptor)."""
+    probe = ("import resource, subprocess, sys\n"
+             "p = subprocess.run(sys.argv[1:], capture_output=True, timeout=60)\n"
+             "sys.stderr.buffer.write(p.stderr)\n"
+             "sys.stderr.write(f'\\n@@ {p.returncode} '"
+             " f'{resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}\\n')\n")
+    result = subprocess.run([sys.executable, "-c", probe, *command], stdin=stdin,
+                            capture_output=True, timeout=90, check=False)
+    head, _, tail = result.stderr.decode(errors="replace").rpartition("\n@@ ")
+    status, rss = tail.split()
+    return int(status), head, float(rss)
+
+
+@pytest.mark.parametrize("source", ["endless stdin", "/dev/zero"])
+def test_an_endless_input_is_read_only_up_to_the_limit(source: str, tmp_path: Path) -> None:
+    """A stream that never ends (a mistaken pipe, a device) is VH005 after
+    the 10 MiB limit, with memory bounded, instead of filling the memory."""
+    command = [sys.executable, "-m", "yamlcheck", "lint", "--format", "concise"]
+    if source == "/dev/zero":
+        status, err, peak = _peak_mib_of([*command, "/dev/zero"])
+    else:
+        producer = subprocess.Popen(["yes", "- x"], stdout=subprocess.PIPE)
+        try:
+            status, err, peak = _peak_mib_of([*command, "-"], stdin=producer.stdout.fileno())
+        finally:
+            producer.kill()
+            producer.wait()
+    assert status == 1 and "Traceback" not in err
+    assert peak < 400, f"peak {peak:.0f} MiB"
+
+
+def test_a_fifo_is_refused_not_waited_on(tmp_path: Path) -> None:
+    fifo = tmp_path / "valohai.yaml"
+    os.mkfifo(fifo)
+    status, _, err, seconds, _ = run("lint", str(fifo), cwd=tmp_path)
+    assert status == 2 and "not a regular file" in err and seconds < 10
+    status, _, err, _, _ = run("lint", str(tmp_path), cwd=tmp_path)  # discovery skips it
+    assert status == 2 and "no valohai YAML file" in err

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gc
 import os
+import stat
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -24,6 +25,7 @@ from yamlcheck.config.loader import (
 from yamlcheck.core.diagnostic import Severity
 from yamlcheck.core.options import LintOptions
 from yamlcheck.core.settings import Config
+from yamlcheck.document.reader import MAX_FILE_BYTES
 from yamlcheck.engine import FileResult
 from yamlcheck.engine.run import Source, lint_sources
 from yamlcheck.report.base import Report, get_reporter
@@ -106,11 +108,18 @@ class Runner:
         return config._replace(rules=rules, platform=opts.platform or config.platform)
 
     def read(self, target: Target) -> bytes:
+        """The file's bytes, at most one more than the size limit: a larger
+        input (a stream, /dev/zero) is a located VH005, never all in memory."""
         if target.stdin:
             stream = self.stdin if self.stdin is not None else sys.stdin.buffer
-            return stream.read()
+            return stream.read(MAX_FILE_BYTES + 1)
         try:
-            return Path(target.path).read_bytes()
+            mode = os.stat(target.path).st_mode
+            if stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode):  # opening one could wait forever
+                raise UsageError(f"yamlcheck: {target.path}: not a regular file "
+                                 "(use '-' to lint what a pipe holds)")
+            with open(target.path, "rb") as handle:
+                return handle.read(MAX_FILE_BYTES + 1)
         except IsADirectoryError:
             raise UsageError(f"yamlcheck: {target.path}: is a directory") from None
         except OSError as exc:

@@ -91,6 +91,7 @@ async def test_a_large_paste_gets_vh005_and_the_server_answers(client: LanguageC
     found = await editor.replace_all(big)
     assert time.monotonic() - started < 10
     assert [d.code for d in found] == ["VH005"]
+    assert found[0].severity == types.DiagnosticSeverity.Information  # a limit of the editor
     assert "5.0 MiB" in found[0].message and "yamlcheck lint" in found[0].message
     symbols = await client.text_document_document_symbol_async(
         types.DocumentSymbolParams(text_document=editor.document))

@@ -73,6 +73,12 @@ class Obj:
     def name(self) -> str | None:
         return self.str("name")
 
+    def called(self, kind: str) -> str:
+        """``step 'train'`` for messages; ``step at line 3`` when the name is
+        missing or not a string."""
+        name = self.name
+        return f"{kind} {name!r}" if name is not None else f"{kind} at line {self._span[0] + 1}"
+
     @property
     def name_span(self) -> Span:
         return self.value_span("name") if self.has("name") else self._span

@@ -74,8 +74,10 @@ def decode(data: bytes, path: str) -> tuple[SourceText | None, list[Diagnostic]]
     failure return one located finding instead.  A UTF-8 byte-order mark is
     kept aside: PyYAML skips it at the start of the text, as yamlcheck does."""
     if len(data) > MAX_FILE_BYTES:
-        size = len(data) / (1024 * 1024)
-        message = f"file is {size:.1f} MiB; the limit is {MAX_FILE_BYTES // (1024 * 1024)} MiB"
+        limit = MAX_FILE_BYTES // (1024 * 1024)
+        message = (f"file is larger than {limit} MiB (the limit); a valohai.yaml is a few "
+                   "kilobytes" if len(data) == MAX_FILE_BYTES + 1 else
+                   f"file is {len(data) / (1024 * 1024):.1f} MiB; the limit is {limit} MiB")
         return None, [DocumentTooComplex.at(path, (0, 0, 0, 1, 0, 1), message)]
     for mark, name in _OTHER_BOMS:
         if data.startswith(mark):

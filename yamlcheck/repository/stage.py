@@ -125,7 +125,7 @@ def _check(ctx: LintContext, project: Path, run: RepositoryView) -> Iterator[Dia
         if wsgi is not None and not WSGI.fullmatch(wsgi.strip()):
             yield EndpointFileMissing.at(
                 ctx.path, endpoint.value_span("wsgi"),
-                f"endpoint {endpoint.name!r}: wsgi {wsgi!r} names no module: write `module` or "
+                f"{endpoint.called('endpoint')}: wsgi {wsgi!r} names no module: write `module` or "
                 "`module:callable` (e.g. `package.app:application`)")
 
 
@@ -133,15 +133,15 @@ def _check(ctx: LintContext, project: Path, run: RepositoryView) -> Iterator[Dia
 def needs(ctx: LintContext) -> Iterator[Need]:
     """Every file the document's commands and endpoints need, in file order."""
     for step in ctx.doc.steps:
-        yield from _script_needs(ctx, step.commands, f"step {step.name!r}", False)
+        yield from _script_needs(ctx, step.commands, f"{step.called('step')}", False)
     for pipeline in ctx.doc.pipelines:
         for node in pipeline.nodes:
             if node.override is None or node.has("commit"):  # another commit's files
                 continue
-            owner = f"pipeline {pipeline.name!r} node {node.name!r}"
+            owner = f"{pipeline.called('pipeline')} {node.called('node')}"
             yield from _script_needs(ctx, node.override.strings("command"), owner, False)
     for endpoint in ctx.doc.endpoints:
-        owner = f"endpoint {endpoint.name!r}"
+        owner = f"{endpoint.called('endpoint')}"
         yield from _script_needs(ctx, endpoint.strings("server-command"), owner, True)
         wsgi = endpoint.str("wsgi")
         module = wsgi.partition(":")[0].strip() if wsgi else ""

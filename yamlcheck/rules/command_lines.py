@@ -51,13 +51,13 @@ def command_sets(ctx: LintContext) -> list[Commands]:
 
 
 def _command_sets(ctx: LintContext) -> list[Commands]:
-    sets = [Commands(f"step {step.name!r}", step.commands, step,
+    sets = [Commands(f"{step.called('step')}", step.commands, step,
                      list(placeholders(ctx, step.commands)), True) for step in ctx.doc.steps]
     for pipeline, node in pipeline_nodes(ctx):
         override = node.override
         if override is not None and override.has("command"):
             lines = override.strings("command")
-            sets.append(Commands(f"pipeline {pipeline.name!r} node {node.name!r}", lines,
+            sets.append(Commands(f"{pipeline.called('pipeline')} {node.called('node')}", lines,
                                  node_step(ctx, node), list(placeholders(ctx, lines)), False))
     return sets
 

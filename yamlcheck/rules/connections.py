@@ -104,7 +104,7 @@ class UnknownSocketKey(DocumentRule):
                 continue
             if key not in known:
                 yield self.at(ctx.path, end.span,
-                              f"pipeline {end.pipeline.name!r}: node {end.node.name!r} runs step "
+                              f"{end.pipeline.called('pipeline')}: {end.node.called('node')} runs step "
                               f"{step.name!r}, which has no {noun} {key!r}"
                               f"{did_you_mean(key, known)}")
 
@@ -176,7 +176,7 @@ class IncompatibleEdge(DocumentRule):
             pair = (source.socket.type, target.socket.type)
             if not set(pair) <= EDGE_TYPES:
                 continue
-            label = f"pipeline {pipeline.name!r}"
+            label = f"{pipeline.called('pipeline')}"
             if pair not in COMPATIBLE:
                 yield self.at(ctx.path, target.span,
                               f"{label}: {_article(pair[0])} cannot feed {_article(pair[1])} "
@@ -261,7 +261,7 @@ class UndeclaredOutput(DocumentRule):
             key = end.socket.key
             if names and not any(fnmatchcase(n, key) or fnmatchcase(key, n) for n in names):
                 yield self.at(ctx.path, end.span,
-                              f"pipeline {end.pipeline.name!r}: step {step.name!r} declares no "  # type: ignore[union-attr]
+                              f"{end.pipeline.called('pipeline')}: {step.called('step')} declares no "  # type: ignore[union-attr]
                               f"output matching {key!r}{did_you_mean(key, names)}")
 
 

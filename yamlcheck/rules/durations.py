@@ -141,7 +141,7 @@ def durations(ctx: LintContext) -> Iterator[tuple[str, str, Reading | None, Any,
             if step.has(key):
                 span = step.value_span(key)
                 value = step.get(key)
-                yield (f"step {step.name!r}", key, read(value, ctx.text[span[4]:span[5]]),
+                yield (f"{step.called('step')}", key, read(value, ctx.text[span[4]:span[5]]),
                        value, span)
 
 

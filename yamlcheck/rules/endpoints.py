@@ -63,12 +63,12 @@ class InvalidVolumePath(DocumentRule):
                 path = volume.str("mount-path")
                 if path is not None and not path.startswith("/"):
                     yield self.at(ctx.path, volume.value_span("mount-path"),
-                                  f"endpoint {endpoint.name!r}: {what} mount path {path!r} must "
+                                  f"{endpoint.called('endpoint')}: {what} mount path {path!r} must "
                                   "start with '/'")
                 sub = volume.str("sub-path")
                 if sub is not None and sub.startswith("/"):
                     yield self.at(ctx.path, volume.value_span("sub-path"),
-                                  f"endpoint {endpoint.name!r}: {what} sub-path {sub!r} must not "
+                                  f"{endpoint.called('endpoint')}: {what} sub-path {sub!r} must not "
                                   "start with '/'")
 
 
@@ -119,7 +119,7 @@ class ConflictingVolumePath(DocumentRule):
                     continue
                 if path in seen:
                     yield self.at(ctx.path, volume.value_span("mount-path"),
-                                  f"endpoint {endpoint.name!r}: {what} mount path {path!r} is "
+                                  f"{endpoint.called('endpoint')}: {what} mount path {path!r} is "
                                   f"already used by a shared volume (line {seen[path][0] + 1})")
                 else:
                     seen[path] = volume.value_span("mount-path")
@@ -159,7 +159,7 @@ class DeploymentWithoutTarget(DocumentRule):
             defaults = deployment.get("defaults")
             if not (isinstance(defaults, dict) and defaults.get("target")):
                 yield self.at(ctx.path, deployment.name_span,
-                              f"deployment {deployment.name!r} has no defaults.target, which "
+                              f"{deployment.called('deployment')} has no defaults.target, which "
                               "automatic deployment creation needs")
 
 
@@ -229,7 +229,7 @@ class UnknownEndpointFile(DocumentRule):
             if node is None or socket is None or socket.type != "file" or node.type != "deployment":
                 continue
             endpoint_name, _, file_name = socket.key.partition(".")
-            label = f"pipeline {end.pipeline.name!r} node {node.name!r}"
+            label = f"{end.pipeline.called('pipeline')} {node.called('node')}"
             if not file_name:
                 yield self.at(ctx.path, end.span,
                               f"{label}: file target {end.text!r} names no file of an endpoint; "

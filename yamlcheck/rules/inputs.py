@@ -150,14 +150,14 @@ class InputUriInvalid(DocumentRule):
     summary = "An input default is not a URI Valohai can fetch"
 
     def check(self, ctx: LintContext) -> Iterator[Diagnostic]:
-        owners = [(f"step {step.name!r}", step) for step in ctx.doc.steps]
+        owners = [(f"{step.called('step')}", step) for step in ctx.doc.steps]
         owners += list(overrides(ctx))
         for label, owner in owners:
             for item in owner.objects("inputs"):
                 for value, span in item.strings("default"):
                     problem = uri_problem(value)
                     if problem is not None:
-                        found = self.at(ctx.path, span, f"{label} input {item.name!r}: "
+                        found = self.at(ctx.path, span, f"{label} {item.called('input')}: "
                                                         f"{value.strip()!r} {problem.message}")
                         yield found.with_severity(problem.severity)
 

@@ -163,7 +163,7 @@ class DeploymentNodeWithoutName(DocumentRule):
                 name = node.name
                 if node.type == "deployment" and name is not None and not name.strip():
                     yield self.at(ctx.path, node.name_span,
-                                  f"pipeline {pipeline.name!r}: this deployment node has an empty "
+                                  f"{pipeline.called('pipeline')}: this deployment node has an empty "
                                   "name, which Valohai refuses")
 
 

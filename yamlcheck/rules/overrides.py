@@ -24,7 +24,7 @@ def assigned_values(ctx: LintContext) -> Iterator[tuple[str, Parameter, Any, Spa
         for given in node.override.objects("parameters", Parameter):
             definition = step.parameter(given.name or "")
             if definition is not None and given.has("default"):
-                yield (f"pipeline {pipeline.name!r} node {node.name!r} parameter {given.name!r}",
+                yield (f"{pipeline.called('pipeline')} {node.called('node')} {given.called('parameter')}",
                        definition, given.get("default"), given.value_span("default"))
     for parameter, end in parameter_targets(ctx):
         if end.node is None or end.socket is None or not parameter.has("default"):
@@ -32,7 +32,7 @@ def assigned_values(ctx: LintContext) -> Iterator[tuple[str, Parameter, Any, Spa
         step = node_step(ctx, end.node)
         definition = step.parameter(end.socket.key) if step else None
         if definition is not None:
-            yield (f"pipeline {end.pipeline.name!r} parameter {parameter.name!r} "
+            yield (f"{end.pipeline.called('pipeline')} {parameter.called('parameter')} "
                    f"(target {end.text})", definition, parameter.get("default"),
                    parameter.value_span("default"))
 
@@ -104,8 +104,8 @@ class OverrideUnknownName(DocumentRule):
                     name = given.name
                     if name is not None and name not in known:
                         yield self.at(ctx.path, given.name_span,
-                                      f"pipeline {pipeline.name!r} node {node.name!r}: step "
-                                      f"{step.name!r} has no {noun} {name!r}"
+                                      f"{pipeline.called('pipeline')} {node.called('node')}: "
+                                      f"{step.called('step')} has no {noun} {name!r}"
                                       f"{did_you_mean(name, known)}")
 
 
@@ -162,7 +162,7 @@ class PipelineParameterNoTargets(DocumentRule):
             for parameter in pipeline.parameters:
                 if not (parameter.get("target") or parameter.get("targets")):
                     yield self.at(ctx.path, parameter.name_span,
-                                  f"pipeline {pipeline.name!r} parameter {parameter.name!r} has "
+                                  f"{pipeline.called('pipeline')} {parameter.called('parameter')} has "
                                   "no targets")
 
 
@@ -223,7 +223,7 @@ class PipelineParameterBadTarget(DocumentRule):
         for parameter, end in parameter_targets(ctx):
             if end.socket is None:
                 continue
-            label = f"pipeline {end.pipeline.name!r} parameter {parameter.name!r}"
+            label = f"{end.pipeline.called('pipeline')} {parameter.called('parameter')}"
             if not end.socket.type.startswith("parameter"):
                 yield self.at(ctx.path, end.span,
                               f"{label}: target {end.text!r} has socket type "
@@ -235,7 +235,7 @@ class PipelineParameterBadTarget(DocumentRule):
             known = step.parameter_names
             if end.socket.key not in known:
                 yield self.at(ctx.path, end.span,
-                              f"{label}: target {end.text!r}: step {step.name!r} has no "
+                              f"{label}: target {end.text!r}: {step.called('step')} has no "
                               f"parameter {end.socket.key!r}{did_you_mean(end.socket.key, known)}")
 
 

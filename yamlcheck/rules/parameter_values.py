@@ -23,7 +23,7 @@ def values(ctx: LintContext) -> Iterator[tuple[str, Parameter, Any, Span]]:
     for step in ctx.doc.steps:
         for parameter in step.parameters:
             if parameter.has("default"):
-                yield (f"step {step.name!r} parameter {parameter.name!r}: default", parameter,
+                yield (f"{step.called('step')} {parameter.called('parameter')}: default", parameter,
                        parameter.get("default"), parameter.value_span("default"))
     for label, definition, value, span in assigned_values(ctx):
         yield f"{label}: value", definition, value, span
@@ -245,7 +245,7 @@ class InvalidVariantValue(DocumentRule):
                 for key, value, span in found:
                     for problem in value_problems(parameter, value, ctx.text, span):
                         yield self.at(ctx.path, span,
-                                      f"task {task.name!r} parameter {variant.name!r}: {key} "
+                                      f"{task.called('task')} {variant.called('parameter')}: {key} "
                                       f"{problem.text}")
 
 

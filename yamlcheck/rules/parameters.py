@@ -19,7 +19,7 @@ class _Label:
         self.step, self.parameter = step, parameter
 
     def __format__(self, spec: str) -> str:
-        return f"step {self.step.name!r} parameter {self.parameter.name!r}"
+        return f"{self.step.called('step')} {self.parameter.called('parameter')}"
 
 
 def step_parameters(ctx: LintContext) -> Iterator[tuple[Step, Parameter, _Label]]:

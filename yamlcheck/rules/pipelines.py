@@ -73,7 +73,7 @@ class DuplicateNodeName(DocumentRule):
                     continue
                 if node.name in seen:
                     yield self.at(ctx.path, node.name_span,
-                                  f"pipeline {pipeline.name!r}: node name {node.name!r} is "
+                                  f"{pipeline.called('pipeline')}: node name {node.name!r} is "
                                   f"already used at line {seen[node.name]}")
                 else:
                     seen[node.name] = node.name_span[0] + 1
@@ -149,7 +149,7 @@ class PipelineCycle(DocumentRule):
             a, b = source.socket.node, target.socket.node
             if a == b:
                 yield self.at(ctx.path, target.span,
-                              f"pipeline {pipeline.name!r}: edge from node {a!r} to itself")
+                              f"{pipeline.called('pipeline')}: edge from node {a!r} to itself")
                 continue
             graphs.setdefault(id(pipeline), {}).setdefault(a, set()).add(b)
             firsts.setdefault(id(pipeline), []).append((a, b, (pipeline, target.span)))
@@ -166,7 +166,7 @@ class PipelineCycle(DocumentRule):
                 pipeline, span = where  # type: ignore[misc]
                 chain = " -> ".join([a, *path])
                 yield self.at(ctx.path, span,
-                              f"pipeline {pipeline.name!r}: edges form a cycle: {chain}")
+                              f"{pipeline.called('pipeline')}: edges form a cycle: {chain}")
 
 
 def _path(graph: dict[str, set[str]], start: str, goal: str) -> list[str] | None:
@@ -254,7 +254,7 @@ class ActionNotWellKnown(DocumentRule):
                             # Valohai lower-cases `when` values (not `then`) before use
                             if (value.lower() if key == "when" else value) not in known:
                                 yield self.at(ctx.path, span,
-                                              f"pipeline {pipeline.name!r} node {node.name!r}: "
+                                              f"{pipeline.called('pipeline')} {node.called('node')}: "
                                               f"action `{key}` {value!r} is not "
                                               f"well known, so the action {effect}"
                                               f"{did_you_mean(value, known)}")

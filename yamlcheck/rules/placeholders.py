@@ -77,8 +77,8 @@ class UnknownPlaceholder(DocumentRule):
                     guess = closest(name, names)
                     hint = f" (did you mean {guess!r}?)" if guess else ""
                 yield self.at(ctx.path, found.span,
-                              f"{commands.label}: {found.text} names no parameter of step "
-                              f"{step.name!r}{hint}; Valohai would pass it on literally")
+                              f"{commands.label}: {found.text} names no parameter of "
+                              f"{step.called('step')}{hint}; Valohai would pass it on literally")
 
 
 class MalformedPlaceholder(DocumentRule):
@@ -204,7 +204,7 @@ class UnusedParameter(DocumentRule):
             for parameter in step.parameters:
                 if parameter.name is not None and parameter.name not in used:
                     yield self.at(ctx.path, parameter.name_span,
-                                  f"step {step.name!r}: parameter {parameter.name!r} is not used "
+                                  f"{step.called('step')}: {parameter.called('parameter')} is not used "
                                   "by any command (no {parameters} placeholder)")
 
 
@@ -248,8 +248,8 @@ class SourcePathUnset(DocumentRule):
             for found in commands.found:
                 if found.head == "source-path" and found.argument is None:
                     yield self.at(ctx.path, found.span,
-                                  f"{commands.label}: {{source-path}} is used but step "
-                                  f"{step.name!r} sets no `source-path`")
+                                  f"{commands.label}: {{source-path}} is used but "
+                                  f"{step.called('step')} sets no `source-path`")
 
 
 def _rendered(found: Placeholder, step: Step | None) -> str:
@@ -259,7 +259,8 @@ def _rendered(found: Placeholder, step: Step | None) -> str:
         parameters = [p for p in parameters if p.name == found.argument]
     for parameter in parameters:
         default = parameter.get("default")
-        if default is None or parameter.type == "flag" or isinstance(default, list):
+        if default is None or parameter.type == "flag" or isinstance(default, list) \
+                or parameter.name is None:
             continue
         if found.head == "parameter-value":
             return str(default)

@@ -82,13 +82,13 @@ class UnknownStep(DocumentRule):
             if (node.type in ("execution", "task") and name is not None
                     and not node.has("commit") and name not in steps):
                 yield self.at(ctx.path, node.value_span("step"),
-                              f"pipeline {pipeline.name!r} node {node.name!r}: step {name!r} is "
+                              f"{pipeline.called('pipeline')} {node.called('node')}: step {name!r} is "
                               f"not defined{did_you_mean(name, steps)}")
         for task in ctx.doc.tasks:
             name = task.str("step")
             if name is not None and name not in steps:
                 yield self.at(ctx.path, task.value_span("step"),
-                              f"task {task.name!r}: step {name!r} is not defined"
+                              f"{task.called('task')}: step {name!r} is not defined"
                               f"{did_you_mean(name, steps)}")
 
 
@@ -155,7 +155,7 @@ class UnknownTask(DocumentRule):
             if node.type == "task" and name is not None and not node.has("commit") \
                     and name not in tasks:
                 yield self.at(ctx.path, node.value_span("task"),
-                              f"pipeline {pipeline.name!r} node {node.name!r}: task {name!r} is "
+                              f"{pipeline.called('pipeline')} {node.called('node')}: task {name!r} is "
                               f"not defined{did_you_mean(name, tasks)}")
 
 
@@ -211,7 +211,7 @@ class UnknownEndpoint(DocumentRule):
             for name, span in node.strings("endpoints"):
                 if name not in endpoints:
                     yield self.at(ctx.path, span,
-                                  f"pipeline {pipeline.name!r} node {node.name!r}: endpoint "
+                                  f"{pipeline.called('pipeline')} {node.called('node')}: endpoint "
                                   f"{name!r} is not defined{did_you_mean(name, endpoints)}")
 
 

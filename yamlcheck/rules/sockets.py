@@ -74,7 +74,7 @@ class UnknownNode(DocumentRule):
                 nodes = end.pipeline.node_map
                 where = f"edge {end.role}" if end.edge else end.role
                 yield self.at(ctx.path, end.span,
-                              f"pipeline {end.pipeline.name!r}: {where} node "
+                              f"{end.pipeline.called('pipeline')}: {where} node "
                               f"{end.socket.node!r} does not exist"
                               f"{did_you_mean(end.socket.node, nodes)}")
 
@@ -143,7 +143,7 @@ class InvalidEdgeType(DocumentRule):
             if (end.socket is not None and end.socket.type not in EDGE_TYPES
                     and singular(end.socket.type) is None):
                 yield self.at(ctx.path, end.span,
-                              f"pipeline {end.pipeline.name!r}: {end.role} type "
+                              f"{end.pipeline.called('pipeline')}: {end.role} type "
                               f"{end.socket.type!r} in {end.text!r} is not valid"
                               f"{did_you_mean(end.socket.type, sorted(EDGE_TYPES))}")
 
@@ -212,7 +212,7 @@ class MalformedSocket(DocumentRule):
                 parts = len(end.text.split("."))
                 where = f"edge {end.role}" if end.edge else end.role
                 yield self.at(ctx.path, end.span,
-                              f"pipeline {end.pipeline.name!r}: {where} {end.text!r} has "
+                              f"{end.pipeline.called('pipeline')}: {where} {end.text!r} has "
                               f"{parts} part{'s' if parts != 1 else ''}; write node.type.key")
 
 
@@ -283,7 +283,7 @@ class PluralEdgeType(DocumentRule):
             single = singular(end.socket.type)
             if single is not None:
                 yield self.at(ctx.path, end.span,
-                              f"pipeline {end.pipeline.name!r}: {end.role} type "
+                              f"{end.pipeline.called('pipeline')}: {end.role} type "
                               f"{end.socket.type!r} in {end.text!r}: Valohai's validator (`vh "
                               "lint`) refuses the plural, while its web UI is reported to accept "
                               f"it for pipelines run from a commit; write {single!r}, which both "

@@ -16,7 +16,7 @@ def overrides(ctx: LintContext) -> Iterator[tuple[str, Obj]]:
     """(label, override) for every pipeline node that has one."""
     for pipeline, node in pipeline_nodes(ctx):
         if node.override is not None:
-            yield f"pipeline {pipeline.name!r} node {node.name!r}", node.override
+            yield f"{pipeline.called('pipeline')} {node.called('node')}", node.override
 
 
 class PresetWithoutEnvironment(DocumentRule):
@@ -56,7 +56,7 @@ class PresetWithoutEnvironment(DocumentRule):
     summary = "runtime-config-preset is set without environment"
 
     def check(self, ctx: LintContext) -> Iterator[Diagnostic]:
-        places: list[tuple[str, Obj]] = [(f"step {s.name!r}", s) for s in ctx.doc.steps]
+        places: list[tuple[str, Obj]] = [(f"{s.called('step')}", s) for s in ctx.doc.steps]
         places.extend(overrides(ctx))
         for label, obj in places:
             if obj.get("runtime-config-preset") and not obj.get("environment"):
@@ -99,8 +99,8 @@ class InvalidStopCondition(DocumentRule):
     summary = "A stop-condition that is not a valid expression"
 
     def check(self, ctx: LintContext) -> Iterator[Diagnostic]:
-        places: list[tuple[str, Obj]] = [(f"step {s.name!r}", s) for s in ctx.doc.steps]
-        places += [(f"task {t.name!r}", t) for t in ctx.doc.tasks]
+        places: list[tuple[str, Obj]] = [(f"{s.called('step')}", s) for s in ctx.doc.steps]
+        places += [(f"{t.called('task')}", t) for t in ctx.doc.tasks]
         for label, obj in places:
             expression = obj.str("stop-condition")
             if expression is None:
@@ -154,7 +154,7 @@ class DuplicateMemberName(DocumentRule):
                 ("environment-variables", "environment variable"))
 
     def check(self, ctx: LintContext) -> Iterator[Diagnostic]:
-        places: list[tuple[str, Obj]] = [(f"step {s.name!r}", s) for s in ctx.doc.steps]
+        places: list[tuple[str, Obj]] = [(f"{s.called('step')}", s) for s in ctx.doc.steps]
         places.extend(overrides(ctx))
         for label, obj in places:
             for key, noun in self._MEMBERS:

@@ -83,7 +83,7 @@ class TaskUnknownParameter(DocumentRule):
             for name, span in places:
                 if isinstance(name, str) and name not in known:
                     yield self.at(ctx.path, span,
-                                  f"task {task.name!r}: step {step.name!r} has no parameter "
+                                  f"{task.called('task')}: {step.called('step')} has no parameter "
                                   f"{name!r}{did_you_mean(name, known)}")
 
 
@@ -142,13 +142,13 @@ class InvalidTaskOption(DocumentRule):
             value = task.get("type")
             if isinstance(value, str) and value and task_type(task) is None:
                 yield self.at(ctx.path, task.value_span("type"),
-                              f"task {task.name!r}: type {value!r} is not one of "
+                              f"{task.called('task')}: type {value!r} is not one of "
                               f"{', '.join(TASK_TYPES)}{did_you_mean(value, TASK_TYPES)}")
             mode = task.get("on-child-error")
             if (isinstance(mode, str) and mode
                     and mode.lower().replace("_", "-") not in CHILD_ERROR_MODES):
                 yield self.at(ctx.path, task.value_span("on-child-error"),
-                              f"task {task.name!r}: on-child-error {mode!r} is not one of "
+                              f"{task.called('task')}: on-child-error {mode!r} is not one of "
                               f"{', '.join(CHILD_ERROR_MODES)}"
                               f"{did_you_mean(mode, CHILD_ERROR_MODES)}")
 
@@ -208,7 +208,7 @@ class ParameterSetsWithoutManualSearch(DocumentRule):
             kind = task_type(task)
             if task.has("parameter-sets") and kind is not None and kind != "manual_search":
                 yield self.at(ctx.path, task.key_span("parameter-sets"),
-                              f"task {task.name!r}: parameter sets only make sense with "
+                              f"{task.called('task')}: parameter sets only make sense with "
                               f"manual_search, not {kind}")
 
 
@@ -272,7 +272,7 @@ class BayesianOptionUnused(DocumentRule):
             for key in self.KEYS:
                 if task.has(key):
                     yield self.at(ctx.path, task.key_span(key),
-                                  f"task {task.name!r}: `{key}` only makes sense for "
+                                  f"{task.called('task')}: `{key}` only makes sense for "
                                   f"bayesian_tpe tasks, not {kind}")
 
 

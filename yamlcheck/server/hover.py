@@ -88,7 +88,7 @@ def _placeholder(ctx: LintContext, path: tuple[Any, ...], line: str,
     name = match.group(2)
     parameter = step.parameter(name)
     if parameter is None:
-        return (f"`{match.group(0)}`: step {step.name!r} has no parameter {name!r}",
+        return (f"`{match.group(0)}`: {step.called('step')} has no parameter {name!r}",
                 match.start(), match.end())
     rows = [f"**{match.group(0)}**: parameter `{name}` of step `{step.name}`", "",
             f"- type: `{parameter.type}`"]

@@ -21,7 +21,7 @@ from urllib.parse import unquote, urlparse
 
 from lsprotocol import types
 
-from yamlcheck.core.diagnostic import Diagnostic
+from yamlcheck.core.diagnostic import Diagnostic, Severity
 from yamlcheck.core.options import LintOptions
 from yamlcheck.core.settings import Config
 from yamlcheck.document.findings import DocumentTooComplex
@@ -208,7 +208,7 @@ class Linter:
         return DocumentTooComplex.at(
             path, (0, 0, 0, 1, 0, 1),
             f"file is {size:.1f} MiB; the editor lints up to {limit:g} MiB as you type "
-            "(run 'yamlcheck lint' on it)")
+            "(run 'yamlcheck lint' on it)").with_severity(Severity.INFO)  # a limit of the editor
 
     def shutdown(self) -> None:
         for task in self._pending.values():
