@@ -62,3 +62,36 @@ def test_suppressed_unused_suppression_can_itself_be_silenced_by_config() -> Non
     text = STEP.format(image="docker.io/library/python:3.9  # yamlcheck: ignore[VH203]")
     config = Config(rules=RuleSelection(ignore=("VH090",)))
     assert codes(lint_text(text, config)) == []
+
+
+BLOCK = """\
+- step:
+    name: train
+    image: docker.io/library/python:3.12
+    command: >{same}
+      python train.py {{paramters}}
+      && echo done
+    parameters:
+      - {{name: lr, type: float, default: 0.1}}
+"""
+
+
+def test_a_suppression_on_the_key_covers_its_multi_line_value() -> None:
+    assert codes(lint_text(BLOCK.format(same=""))) == ["VH421"]
+    assert codes(lint_text(BLOCK.format(same="  # yamlcheck: ignore[VH421] a format string"))) \
+        == []
+    above = BLOCK.format(same="").replace("    command:", "    # yamlcheck: ignore[VH421]\n"
+                                                           "    command:")
+    assert codes(lint_text(above)) == []
+
+
+def test_a_suppression_on_a_key_stops_where_its_value_ends() -> None:
+    text = BLOCK.format(same="  # yamlcheck: ignore[VH421]") + \
+        "    time-limit: 500ms\n"
+    assert codes(lint_text(text)) == ["VH405"]
+
+
+def test_codes_in_lower_case_and_unknown_codes() -> None:
+    assert codes(lint_text(STEP.format(image="python:3.9  # yamlcheck: ignore[vh203]"))) == []
+    found = lint_text(STEP.format(image="docker.io/library/python:3.9  # yamlcheck: ignore[VH999]"))
+    assert codes(found) == ["VH090"] and "no rule code" in found[0].message

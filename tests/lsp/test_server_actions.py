@@ -88,16 +88,23 @@ async def test_ignore_adds_to_an_existing_suppression(client: LanguageClient,
     assert "# yamlcheck: ignore[VH205, VH203] pinned later\n" in _applied(editor, ignore)
 
 
-async def test_no_ignore_comment_inside_a_block_scalar(client: LanguageClient,
-                                                       workspace: Path) -> None:
+async def test_ignore_inside_a_block_scalar_goes_above_its_key(client: LanguageClient,
+                                                                 workspace: Path) -> None:
+    """A comment inside a block scalar would become part of the command: the
+    suppression goes on a line of its own above the key, covering the value."""
     text = DOC.replace("command: python train.py {parameter:lerning_rate}",
                        "command: |\n      python train.py {parameter:lerning_rate}")
     editor = Editor(client, workspace / "valohai.yaml", text)
     found = await editor.open()
     assert any(d.code == "VH420" and d.range.start.line == 4 for d in found)
-    titles = [a.title for a in await _actions(client, editor, 4)]
+    actions = await _actions(client, editor, 4)
+    titles = [a.title for a in actions]
     assert "Ignore VH420 on this line" not in titles
     assert "Change to 'learning_rate'" in titles
+    ignore = next(a for a in actions if a.title == "Ignore VH420 in this value")
+    fixed = apply_text_edits(editor.text, ignore.edit.changes[editor.uri])  # type: ignore[union-attr]
+    assert "    # yamlcheck: ignore[VH420]\n    command: |\n" in fixed
+    assert "VH420" not in {d.code for d in await editor.replace_all(fixed)}
 
 
 async def test_did_you_mean_for_a_key_a_step_and_a_placeholder(client: LanguageClient,

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import Any
 
 from yamlcheck.core.diagnostic import Diagnostic, Severity
 from yamlcheck.core.rule import Rule
+from yamlcheck.document.tree import PosList, PosMap
 from yamlcheck.rules.context import LintContext
 
 _COMMENT = re.compile(r"(?:^|(?<=\s))#\s*yamlcheck:\s*(file-ignore|ignore)\b(?:\[([^\]]*)\])?")
@@ -58,9 +60,10 @@ class Suppression:
         self.end_column = end_column
         self.codes = codes
         self.used: set[str] = set()
+        self.last = target  # a multi-line value starting on the target line: its last line
 
     def covers(self, diagnostic: Diagnostic) -> str | None:
-        if self.target and diagnostic.line != self.target:
+        if self.target and not self.target <= diagnostic.line <= self.last:
             return None
         for code in self.codes:
             if diagnostic.code.startswith(code):
@@ -85,7 +88,8 @@ def parse(text: str) -> list[Suppression]:
         if not match or _quoted(line[: match.start()]):
             continue
         kind, inner = match.group(1), match.group(2) or ""
-        codes = tuple((_CODE.fullmatch(c.strip()) and c.strip()) or "" for c in inner.split(","))
+        codes = tuple((_CODE.fullmatch(c.strip().upper()) and c.strip().upper()) or ""
+                      for c in inner.split(","))
         if kind == "file-ignore":
             target = 0
         elif line[: match.start()].strip():
@@ -105,10 +109,39 @@ def _next_content_line(lines: list[str], number: int) -> int:
     return number
 
 
+def _value_ends(root: Any) -> dict[int, int]:
+    """1-based first line -> last line of every multi-line scalar value (a
+    block scalar, a folded command), keyed also by its key's line: a comment
+    there covers the whole value."""
+    ends: dict[int, int] = {}
+    pending = [root]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, PosMap):
+            places = [(node.key_span(k), node.value_span(k), v) for k, v in node.items()]
+        elif isinstance(node, PosList):
+            places = [(node.item_span(i), node.item_span(i), v) for i, v in enumerate(node)]
+        else:
+            continue
+        for key_span, value_span, value in places:
+            if isinstance(value, (PosMap, PosList)):
+                pending.append(value)
+            elif isinstance(value, str) and value_span[2] > value_span[0]:
+                last = value_span[2] + 1 - (value_span[3] == 0)  # a block ends at column 0
+                for line in (key_span[0] + 1, value_span[0] + 1):
+                    ends[line] = max(ends.get(line, line), last)
+    return ends
+
+
 def apply_suppressions(found: Iterable[Diagnostic], ctx: LintContext) -> list[Diagnostic]:
     suppressions = parse(ctx.text)
     if not suppressions:
         return list(found)
+    from yamlcheck.engine.catalog import known_code  # the catalog lists this module's rule
+
+    ends = _value_ends(ctx.root)
+    for suppression in suppressions:
+        suppression.last = ends.get(suppression.target, suppression.target)
     kept = []
     for diagnostic in found:
         hit = False
@@ -127,6 +160,12 @@ def apply_suppressions(found: Iterable[Diagnostic], ctx: LintContext) -> list[Di
             kept.append(UnusedSuppression.at(
                 ctx.path, span, "suppression comment names no valid rule code; "
                 "write for example '# yamlcheck: ignore[VH203] reason'"))
+            continue
+        unknown = [c for c in suppression.codes if not known_code(c)]
+        if unknown:
+            kept.append(UnusedSuppression.at(
+                ctx.path, span, f"suppression names {', '.join(unknown)}, which is no rule "
+                "code; `yamlcheck rules` lists them"))
             continue
         unused = [c for c in suppression.codes
                   if c not in suppression.used and (remote or not c.startswith("VH31"))

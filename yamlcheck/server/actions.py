@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import Any
 
 from lsprotocol import types
 
 from yamlcheck.core.diagnostic import Diagnostic, Fix
+from yamlcheck.document.tree import PosMap
 from yamlcheck.engine.suppressions import parse as parse_suppressions
 from yamlcheck.server.documents import TextDocument
 from yamlcheck.server.linting import Snapshot
@@ -88,8 +90,9 @@ def _quick_fixes(snapshot: Snapshot, diagnostic: Diagnostic,
             edit=_edit(document, [_text_edit(document, start, end, new)])))
     ignore = _ignore_edit(snapshot, diagnostic)
     if ignore is not None:
+        where = "in this value" if ignore.new_text.endswith("\n") else "on this line"
         actions.append(types.CodeAction(
-            title=f"Ignore {diagnostic.code} on this line", kind=QUICKFIX, diagnostics=[lsp],
+            title=f"Ignore {diagnostic.code} {where}", kind=QUICKFIX, diagnostics=[lsp],
             edit=_edit(document, [ignore])))
     return actions
 
@@ -135,5 +138,18 @@ def _ignore_edit(snapshot: Snapshot, diagnostic: Diagnostic) -> types.TextEdit |
     if context is not None and context.root is not None:
         place = in_tree(context.root, end)
         if place is not None and not place.on_key and place.start < end < place.end:
-            return None
+            return _ignore_above_value(snapshot, place, diagnostic.code)
     return _text_edit(document, end, end, f"  # yamlcheck: ignore[{diagnostic.code}]")
+
+
+def _ignore_above_value(snapshot: Snapshot, place: Any, code: str) -> types.TextEdit | None:
+    """Inside a multi-line value a comment would become part of the value:
+    put it on a line of its own above the value's key (or list item), which
+    covers the whole value."""
+    parent, step = place.parents[-1], place.path[-1]
+    span = parent.key_span(step) if isinstance(parent, PosMap) else parent.item_span(step)
+    document = snapshot.document
+    first = document.line(span[0])
+    indent = first[: len(first) - len(first.lstrip(" "))]
+    at = document.line_starts[span[0]]
+    return _text_edit(document, at, at, f"{indent}# yamlcheck: ignore[{code}]\n")
