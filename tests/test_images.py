@@ -125,3 +125,11 @@ def test_override_images_are_checked() -> None:
 """
     found = [(d.line, d.code) for d in lint_text(text)]
     assert (8, "VH203") in found
+
+
+def test_did_you_mean_knows_a_difference_of_case() -> None:
+    from yamlcheck.core.suggest import closest
+
+    assert closest("LR", ["lr", "epochs"]) == "lr"
+    assert closest("Epochs", ["epochs", "lr"]) == "epochs"
+    assert closest("x", ["X", "x"]) != "X"  # two differ in case alone: no guess from case

@@ -300,3 +300,14 @@ def test_lines_are_counted_as_editors_count_them() -> None:
     assert result.root.value_span("b")[:2] == (1, 3)
     (finding,) = loaded("a: 1\rb: 2\n\tc: 3\n").diagnostics
     assert (finding.line, finding.column) == (2, 1)
+
+
+def test_an_unclosed_bracket_is_named_at_its_own_line() -> None:
+    from yamlcheck.core.settings import Config
+    from yamlcheck.engine import lint_bytes
+
+    text = ("- step:\n    name: a\n    image: docker.io/library/python:3.9\n"
+            "    command: [python x.py,\n- step:\n    name: b\n")
+    (finding,) = [d for d in lint_bytes("v.yaml", text.encode(), Config()).diagnostics
+                  if d.code == "VH001"]
+    assert finding.line == 5 and "bracket opened at line 4" in finding.message

@@ -10,6 +10,9 @@ def closest(word: object, options: Iterable[object], cutoff: float = 0.6) -> str
     choices = [o for o in options if isinstance(o, str)]
     if not isinstance(word, str) or not choices:
         return None
+    same = [c for c in choices if c.lower() == word.lower()]
+    if len(same) == 1 and same[0] != word:  # `LR` for `lr`: a difference of case alone
+        return same[0]
     import difflib  # only needed when something is misspelt
 
     found = difflib.get_close_matches(word, choices, n=1, cutoff=cutoff)

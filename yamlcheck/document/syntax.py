@@ -47,7 +47,7 @@ def tab_message(text: str, index: int) -> str:
     return f"a tab inside an unquoted value; {_TABS_ALLOWED}: quote the value, or use a space"
 
 
-def _describe(problem: str, context: str, opened: str, char: str,
+def _describe(problem: str, context: str, opened: str, char: str, bracket: str,
               later_line: bool) -> str:
     if "cannot start any token" in problem:
         shown = repr(char) if char.strip() else "this character"
@@ -72,7 +72,7 @@ def _describe(problem: str, context: str, opened: str, char: str,
         return (f"expected ',' or '{close}' in the {kind} opened{opened}, found {found}; "
                 "quote a value that holds '?', ':', ',', '[', ']', '{' or '}'")
     if "expected the node content" in problem:
-        where = f", or the bracket opened{opened} is not closed" if "flow" in context else ""
+        where = f", or the bracket opened{bracket} is not closed" if "flow" in context else ""
         return f"a value is missing here (found {_found(problem)}){where}"
     if "sequence entries are not allowed" in problem:
         return "a '- ' list item is not allowed here; check the indentation of this line"
@@ -129,7 +129,36 @@ def syntax_error(exc: Any, text: str) -> tuple[Span, str]:
     if char == "\t":
         return span, tab_message(text, index)
     later = context_mark is not None and mark is not None and mark.line > context_mark.line
-    return span, _describe(problem, context, opened, char, later)
+    line = unclosed_bracket_line(text, index)
+    bracket = f" at line {line}" if line is not None else opened
+    return span, _describe(problem, context, opened, char, bracket, later)
+
+
+def unclosed_bracket_line(text: str, index: int) -> int | None:
+    """The 1-based line of the innermost '[' or '{' still open before
+    ``index`` (quotes and comments skipped), or None.  PyYAML's own context
+    mark points at the node it was parsing, not at the bracket."""
+    stack: list[int] = []
+    position, line, quote = 0, 1, ""
+    while position < index:
+        char = text[position]
+        if char == "\n":
+            line += 1
+        if quote:
+            if char == quote and not (quote == '"' and text[position - 1] == "\\"):
+                quote = ""
+        elif char in "'\"" and (position == 0 or text[position - 1] in " \t\n[{,:"):
+            quote = char
+        elif char == "#" and (position == 0 or text[position - 1] in " \t\n"):
+            end = text.find("\n", position)
+            position = index if end < 0 else min(end, index)
+            continue
+        elif char in "[{":
+            stack.append(line)
+        elif char in "]}" and stack:
+            stack.pop()
+        position += 1
+    return stack[-1] if stack else None
 
 
 def _point(text: str, index: int) -> Span:

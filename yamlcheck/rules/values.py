@@ -116,12 +116,12 @@ def _convert(kind: str, value: Any, written: str) -> Converted:
     if kind == "flag":
         if isinstance(value, bool):
             return Converted(value)
-        if isinstance(value, str) and value.lower() in ("true", "false"):
-            if value.lower() == "false":
-                return Converted(value, Problem(
-                    DOUBTFUL, f"{value!r} is a non-empty string, which is true to Valohai's "
-                              "command builder; write false without quotes"), False)
-            return Converted(value)
+        if isinstance(value, str) and value:
+            if value.lower() == "true":
+                return Converted(value)
+            return Converted(value, Problem(
+                DOUBTFUL, f"{value!r} is a non-empty string, which is true to Valohai's "
+                          "command builder; write true or false without quotes"), False)
         return Converted(value, Problem(DOUBTFUL, f"{_shown(value)} is not true or false"), False)
     return Converted(value)
 
