@@ -39,7 +39,9 @@ def suggestion(message: str) -> str | None:
 
 
 def _likeness(a: str, b: str) -> float:
-    return difflib.SequenceMatcher(None, a, b).ratio()
+    """How alike two texts are, a difference of case counting only a little."""
+    exact = difflib.SequenceMatcher(None, a, b).ratio()
+    return max(exact, difflib.SequenceMatcher(None, a.lower(), b.lower()).ratio() * 0.99)
 
 
 def replacement(message: str, text: str) -> Replacement | None:
