@@ -13,6 +13,7 @@ from helpers import corpus_dir
 from repository_support import git
 
 from yamlcheck.repository.commands import FILE, MODULE, file_references
+from yamlcheck.repository.programs import FOLDER
 from yamlcheck.runner import LintOptions, Runner
 
 
@@ -50,6 +51,8 @@ def _files_needed(data: object) -> set[str]:
         for reference in file_references(script):
             if reference.kind == FILE:
                 needed.add(reference.path)
+            elif reference.kind == FOLDER:  # a folder a cd goes to: one file in it
+                needed.add(f"{reference.path}/README.md")
             else:  # a module: python -m needs __main__.py, an application __init__.py
                 last = "__main__.py" if reference.kind == MODULE else "__init__.py"
                 needed.add(f"{reference.path}/{last}")

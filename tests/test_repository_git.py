@@ -241,3 +241,15 @@ def test_no_git_when_there_is_nothing_to_ask(tmp_path: Path, git_log: Path) -> N
     (tmp_path / "p" / "valohai.yaml").write_text(yaml_for("python missing.py"))
     assert found(lint(path)) == [("VH501", "missing.py")]  # a missing file needs no git
     assert git_log.read_text() == ""
+
+
+def test_in_a_pre_commit_hook_the_staged_files_are_the_commit(tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch
+                                                               ) -> None:
+    """pre-commit sets PRE_COMMIT=1: a file staged with the valohai.yaml that
+    runs it is part of the commit being made, so no VH503; an untracked one is not."""
+    path = make_project(tmp_path, yaml_for("python added.py", "python new.py"),
+                        [("staged", "added.py"), ("untracked", "new.py")], commit=False)
+    assert found(lint(path)) == [("VH503", "added.py"), ("VH503", "new.py")]
+    monkeypatch.setenv("PRE_COMMIT", "1")
+    assert found(lint(path)) == [("VH503", "new.py")]

@@ -131,3 +131,13 @@ def test_a_symlinked_project_folder(tmp_path: Path) -> None:
     link = tmp_path / "link"
     link.symlink_to(real, target_is_directory=True)
     assert [d.code for d in lint_file(link / "valohai.yaml")] == ["VH503"]
+
+
+def test_a_cd_into_a_missing_folder_is_one_finding(tmp_path: Path) -> None:
+    """Not one finding per later command: the folder, once, at the cd."""
+    command = ("\n      - cd missingdir && python x.py\n      - python3 a.py\n      - bash b.sh"
+               "\n      - cd .. && python c.py")
+    path = make_project(tmp_path, STEP.format(command=command), [("committed", "c.py")])
+    (finding,) = lint_file(path)
+    assert finding.code == "VH501" and finding.line == 5 and finding.column == 12
+    assert "the folder 'missingdir' (cd) does not exist" in finding.message

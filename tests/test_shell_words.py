@@ -16,6 +16,7 @@ import yaml
 from helpers import CORPUS
 
 from yamlcheck.repository.commands import FILE, Reference, file_references
+from yamlcheck.repository.programs import FOLDER
 
 TABLE = Path(__file__).parent / "data" / "shell_words.yaml"
 ROWS = yaml.safe_load(TABLE.read_text())
@@ -33,7 +34,8 @@ def described(reference: Reference) -> str:
 
 
 def needs(script: str) -> list[str]:
-    return [described(r) for r in file_references(script)]
+    """What the commands need, folders a `cd` goes to aside (tested apart)."""
+    return [described(r) for r in file_references(script) if r.kind != FOLDER]
 
 
 def test_the_table_has_a_hundred_real_commands() -> None:
@@ -157,9 +159,22 @@ def test_shell_construct(script: str, expected: list[str]) -> None:
 
 def test_positions_inside_quotes_and_continuations() -> None:
     script = 'cd src \\\n  && python "train.py"'
-    (reference,) = file_references(script)
+    folder, reference = file_references(script)
+    assert folder.kind == FOLDER and script[folder.start:folder.end] == "src"
     assert script[reference.start:reference.end] == "train.py"
     assert reference.path == "src/train.py" and reference.folder == "src"
+
+
+@pytest.mark.parametrize(("script", "expected"), [
+    ("cd src && python train.py", ["src"]),
+    ("cd src\ncd lib && python x.py", ["src", "src/lib"]),
+    ("pushd sub && popd", ["sub"]),
+    ("cd /opt && cd - && cd ~ && cd $HOME && cd {parameter-value:dir}", []),
+    ("mkdir -p out && cd out", []),  # made by the command: not required to exist
+    ("git clone https://example.com/r.git && cd r", []),
+])
+def test_folders_a_cd_goes_to(script: str, expected: list[str]) -> None:
+    assert [r.path for r in file_references(script) if r.kind == FOLDER] == expected
 
 
 def _corpus_scripts() -> list[tuple[str, str]]:

@@ -9,11 +9,12 @@ an unknown folder, a file something earlier may have made) it stays silent.
 
 from __future__ import annotations
 
+import posixpath
 from functools import lru_cache
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from yamlcheck.repository.effects import State, apply
-from yamlcheck.repository.programs import APP, FILE, MODULE, Read, reads
+from yamlcheck.repository.programs import APP, FILE, FOLDER, MODULE, Read, reads, unwrap
 from yamlcheck.repository.structure import SUBSHELL_END, SUBSHELL_START, commands
 
 __all__ = ["APP", "FILE", "MODULE", "Reference", "file_references"]
@@ -66,8 +67,28 @@ def _file_references(script: str) -> list[Reference]:
                 reference = _reference(read, state, script)
                 if reference is not None:
                     found.append(reference)
+            folder = _folder_changed_to(event.words, state)
+            if folder is not None:
+                found.append(folder)
         apply(event, state)
     return found
+
+
+def _folder_changed_to(words: list[Any], state: State) -> Reference | None:
+    """The project folder a ``cd`` or ``pushd`` goes to, when it is written
+    plainly and nothing before made it: a missing one is reported once, and
+    the paths after it are not (they would all be missing too)."""
+    argv = unwrap(words)
+    if not argv or len(argv) < 2 or posixpath.basename(argv[0].text) not in ("cd", "pushd"):
+        return None
+    word = argv[1]
+    if not word.literal or word.text.startswith(("-", "/", "~")):
+        return None
+    path = state.resolve(word.text)
+    if path is None or path == "" or state.made(path):
+        return None
+    return Reference(word.text, path, word.start, word.end, FOLDER, argv[0].text,
+                     state.folder or "")
 
 
 def _reference(read: Read, state: State, script: str) -> Reference | None:

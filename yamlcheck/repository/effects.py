@@ -297,6 +297,14 @@ def _anything(args: Sequence[Word], state: State) -> None:
     state.anything_here()
 
 
+def _mkdir(args: Sequence[Word], state: State) -> None:
+    """``mkdir [-p] dir ...``: the folders exist (and what is put in them later
+    is not ours to know)."""
+    for word in _positionals(args, frozenset(("-m", "--mode"))):
+        if word.literal:
+            state.make(word.text, tree=True)
+
+
 def _touch(args: Sequence[Word], state: State) -> None:
     for word in _positionals(args):
         if word.literal:
@@ -309,7 +317,7 @@ def _compressor(args: Sequence[Word], state: State) -> None:
 
 
 _EFFECTS: dict[str, Callable[[Sequence[Word], State], None]] = {
-    "tee": _touch, "touch": _touch,
+    "tee": _touch, "touch": _touch, "mkdir": _mkdir,
     "wget": _wget, "curl": _curl, "git": _git, "tar": _tar,
     "unzip": lambda args, state: _extract_to(args, state, "-d"),
     **dict.fromkeys(("7z", "7za", "7zr", "unrar", "cabextract"), _anything),

@@ -20,6 +20,12 @@ _GIT_LOCATION = ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_COMMON_DIR",
                  "GIT_CEILING_DIRECTORIES", "GIT_DISCOVERY_ACROSS_FILESYSTEM")
 
 
+def staged_is_committed() -> bool:
+    """Whether the run is a pre-commit hook (pre-commit sets PRE_COMMIT=1): the
+    staged files are then part of the commit being made."""
+    return os.environ.get("PRE_COMMIT") == "1"
+
+
 class GitListing:
     """One repository's files as git sees them (paths relative to its top)."""
 
@@ -42,6 +48,8 @@ class GitListing:
     def committed(self, path: str) -> bool | None:
         if path in self.others:
             return False
+        if staged_is_committed() and path in self.tracked:
+            return True  # in a pre-commit hook, what is staged is the commit being made
         if self.unborn:
             return False
         if self.uncommitted is None:

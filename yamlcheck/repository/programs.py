@@ -19,6 +19,7 @@ from yamlcheck.repository.shell import Word
 FILE = "file"  # a path
 MODULE = "module"  # a module run with python -m: pkg/mod.py or pkg/mod/__main__.py
 APP = "app"  # an application module (uvicorn, gunicorn): pkg/mod.py or pkg/mod/__init__.py
+FOLDER = "folder"  # a folder the shell changes to (cd, pushd)
 
 MODULE_NAME = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*")
 _APP_SPEC = re.compile(r"([A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*):[A-Za-z_][\w.]*(?:\(.*\))?")

@@ -15,7 +15,7 @@ from typing import NamedTuple, Protocol
 
 from yamlcheck.core.diagnostic import Diagnostic, Severity, Span
 from yamlcheck.core.suggest import closest
-from yamlcheck.repository.commands import APP, FILE, MODULE, Reference, file_references
+from yamlcheck.repository.commands import APP, FILE, FOLDER, MODULE, Reference, file_references
 from yamlcheck.repository.programs import MODULE_NAME
 from yamlcheck.repository.rules import (
     CommandFileMissing,
@@ -118,7 +118,20 @@ def check_repository(results: list[LintedFile], view: RepositoryView | None = No
 
 
 def _check(ctx: LintContext, project: Path, run: RepositoryView) -> Iterator[Diagnostic]:
+    missing_folders: set[str] = set()  # folders a cd goes to that do not exist
     for need in needs(ctx):
+        reference = need.reference
+        if _below(reference.folder, missing_folders):
+            continue  # reported once, at the cd
+        if reference.kind == FOLDER:
+            if not run.kind(project, reference.path) and \
+                    not run.shipping.in_empty_submodule(project, reference.path):
+                missing_folders.add(reference.path)
+                yield CommandFileMissing.at(
+                    ctx.path, need.span,
+                    f"{need.owner}: the folder {reference.text!r} ({reference.what}) does not "
+                    f"exist in the project folder{_where(reference)}")
+            continue
         yield from _judge(ctx.path, need, project, run)
     for endpoint in ctx.doc.endpoints:
         wsgi = endpoint.str("wsgi")
@@ -213,6 +226,10 @@ class _Scalar:
 
 
 # -- judging one need ---------------------------------------------------------------
+def _below(folder: str, folders: set[str]) -> bool:
+    return any(folder == missing or folder.startswith(missing + "/") for missing in folders)
+
+
 def _judge(path: str, need: Need, project: Path, run: RepositoryView) -> Iterator[Diagnostic]:
     reference = need.reference
     missing_rule = EndpointFileMissing if need.endpoint else CommandFileMissing
