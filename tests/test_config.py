@@ -95,6 +95,12 @@ def test_explicit_config_option(tmp_path: Path) -> None:
      "rules.severity: 'VH998' matches no rule"),
     ("rules:\n  per-file-ignores:\n    'legacy/*': [VH2, VH88]\n", 3, 23,
      "rules.per-file-ignores['legacy/*'][1]: 'VH88' matches no rule"),
+    ("registries:\n  - {match: 'https://gcr.io/acme/*', type: gcp}\n", 2, 13,
+     "is a URL; Valohai matches patterns against image names, so write 'gcr.io/acme/*'"),
+    ("registries:\n  - {match: 'docker.io/acme/', type: basic, docker-config: true}\n", 2, 13,
+     "ends with '/', which no image name does; write 'docker.io/acme/*'"),
+    ("registries:\n  - {match: 'docker.io/acme/*', type: aws-ecr}\n", 2, 13,
+     "type 'aws-ecr' cannot give credentials for docker.io"),
 ])
 def test_config_errors_are_located_and_exit_2(tmp_path: Path, text: str, line: int, column: int,
                                                words: str) -> None:

@@ -222,7 +222,9 @@ def validate(root: Any, display: str) -> list[Diagnostic]:
         validator = Draft202012Validator(definition("#", SCHEMA))
         explainer = Explainer(root, (), "config", FILE_START, display)
         problems.extend(explainer.explain(validator.iter_errors(root)))
-    return problems + _unknown_codes(root, display)
+    from yamlcheck.config.patterns import registry_problems
+
+    return problems + _unknown_codes(root, display) + registry_problems(root, display)
 
 
 def _unknown_codes(root: Any, display: str) -> list[Diagnostic]:
