@@ -73,6 +73,9 @@ def _codes(value: str | None, option: str) -> list[str] | None:
     from yamlcheck.config.codes import code_problem
 
     codes = [part.strip().upper() for part in value.split(",") if part.strip()]
+    if not codes:
+        raise typer.BadParameter("names no code; give codes or prefixes such as VH2,VH401",
+                                 param_hint=f"'{option}'")
     for code in codes:
         problem = code_problem(code)
         if problem:

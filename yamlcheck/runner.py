@@ -61,10 +61,11 @@ def choose_format(requested: str | None) -> str:
 
 
 def use_color(mode: str, stream: IO[str], to_file: bool) -> bool:
-    if to_file or mode == "never":
-        return False
+    """Colour on a terminal; ``always`` wins everywhere, even in a file."""
     if mode == "always":
         return True
+    if to_file or mode == "never":
+        return False
     if os.environ.get("NO_COLOR"):
         return False
     if os.environ.get("FORCE_COLOR"):

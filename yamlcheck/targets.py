@@ -41,7 +41,8 @@ def is_valohai_file(name: str) -> bool:
 def _walk(folder: Path) -> list[Path]:
     found = []
     for root, dirs, files in os.walk(folder):
-        dirs[:] = sorted(d for d in dirs if d not in _SKIP_DIRS)
+        dirs[:] = sorted(d for d in dirs if d not in _SKIP_DIRS
+                         and not os.path.isfile(os.path.join(root, d, "pyvenv.cfg")))
         found.extend(Path(root, name) for name in sorted(files)
                      if is_valohai_file(name) and os.path.isfile(os.path.join(root, name)))
     return found

@@ -35,7 +35,11 @@ def _type_word(value: Any) -> str:
         return "a list"
     if isinstance(value, dict):
         return "a mapping"
-    return "a string" if isinstance(value, str) else f"a {type(value).__name__} value"
+    if isinstance(value, str):
+        return "a string"
+    name = {"int": "an integer", "float": "a number", "bool": "true or false"}.get(
+        type(value).__name__, f"a {type(value).__name__} value")
+    return name
 
 
 def split_items(root: Any, path: str, loaded: bool) -> tuple[list[Item], list[Diagnostic]]:

@@ -75,7 +75,8 @@ class TextReporter(Reporter):
             shown = shown[:_MAX_SHOWN] + "…"
         end = max(start + 1, min(end, len(shown)))
         gutter = " " * len(str(d.line))
-        caret = " " * start + "^" * (end - start)
+        before, under = _width(shown[:start]), max(1, _width(shown[start:end]))
+        caret = " " * before + "^" * under
         color = _SEVERITY_COLORS[d.severity]
         note = paint("  fixable with --fix", _DIM) if d.fix is not None else ""
         return [
@@ -83,3 +84,12 @@ class TextReporter(Reporter):
             paint(f"{d.line} |", _DIM) + f" {shown}",
             paint(f"{gutter} |", _DIM) + " " + paint(caret, color, _BOLD) + note,
         ]
+
+
+def _width(text: str) -> int:
+    """Terminal columns of ``text``: wide characters (CJK, emoji) take two."""
+    if text.isascii():
+        return len(text)
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
