@@ -1,3 +1,3 @@
 """yamlcheck: a linter and pre-execution validator for valohai.yaml."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
