@@ -99,7 +99,8 @@ def lint(
              "default: the nearest one from the file's folder up to the repository root.",
         metavar="FILE")] = None,
     remote: Annotated[bool, typer.Option(
-        "--remote", help="Fetch each distinct image's manifest with Valohai's credentials.")] = False,
+        "--remote", help="Fetch each distinct image's manifest with Valohai's credentials, "
+                         "and check its layers can be pulled.")] = False,
     no_repo: Annotated[bool, typer.Option(
         "--no-repo", help="Skip the repository checks (VH5xx); they need no network.")] = False,
     platform: Annotated[str | None, typer.Option(
@@ -128,7 +129,9 @@ def lint(
     jobs: Annotated[int, typer.Option(
         min=1, max=64, metavar="N", help="Registry checks run at once.")] = 16,
     timeout: Annotated[float, typer.Option(
-        min=1.0, metavar="SECONDS", help="Deadline in seconds for all registry checks.")] = 60.0,
+        min=1.0, metavar="SECONDS",
+        help="Deadline in seconds for the whole --remote run: every request, credential "
+             "helper and cloud call.")] = 60.0,
     no_cache: Annotated[bool, typer.Option(
         "--no-cache", help="Do not read or write the registry result cache.")] = False,
     color: Annotated[ColorMode, typer.Option(
