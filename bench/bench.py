@@ -11,7 +11,8 @@
    ``--no-repo`` shows what they cost;
 2. all real-world files in one invocation vs check-jsonschema with
    schemas/valohai.schema.json, and vs valohai-yaml's ``lint_file`` looped in
-   one Python process;
+   one Python process; yamlcheck shares many files among one process per CPU,
+   and ``--jobs 1`` shows the run in one process;
 3. synthetic 1,000 / 5,000 / 10,000-step files: time and peak memory;
 4. start-up: ``yamlcheck --version`` and the modules the offline path imports.
 
@@ -180,6 +181,7 @@ def run(short: bool) -> str:
         times = alternate({
             "yamlcheck": [yc, "lint", "--format", "json", *files],
             "no-repo": [yc, "lint", "--format", "json", "--no-repo", *files],
+            "one process": [yc, "lint", "--format", "json", "--jobs", "1", *files],
             "check-jsonschema": [peer_bin("check-jsonschema"), "--schemafile",
                                  str(ROOT / "schemas" / "valohai.schema.json"), *files],
             "valohai-yaml": [peer_bin("python"), "-c", loop, *files],
@@ -190,6 +192,8 @@ def run(short: bool) -> str:
              "1.00x"),
             ("yamlcheck lint --no-repo", ms(times["no-repo"]),
              f"check-jsonschema x {times['no-repo'] / times['check-jsonschema']:.2f}"),
+            ("yamlcheck lint --jobs 1 (one process)", ms(times["one process"]),
+             f"check-jsonschema x {times['one process'] / times['check-jsonschema']:.2f}"),
             ("check-jsonschema (schema only)", ms(times["check-jsonschema"]),
              f"yamlcheck = {base / times['check-jsonschema']:.2f}x"),
             ("valohai-yaml lint_file loop", ms(times["valohai-yaml"]),

@@ -127,7 +127,9 @@ def lint(
     pin_digests: Annotated[bool, typer.Option(
         "--pin-digests", help="With --remote --fix: add @sha256:... to each verified image.")] = False,
     jobs: Annotated[int, typer.Option(
-        min=1, max=64, metavar="N", help="Registry checks run at once.")] = 16,
+        min=1, max=64, metavar="N",
+        help="Registry checks run at once; offline, at most this many processes share many "
+             "files (1: lint them in one).")] = 16,
     timeout: Annotated[float, typer.Option(
         min=1.0, metavar="SECONDS",
         help="Deadline in seconds for the whole --remote run: every request, credential "

@@ -138,7 +138,7 @@ class Runner:
             if target.stdin:
                 self._stdin_paths.add(target.path)
             sources.append(Source(target.path, self.read(target), self.config_for(target)))
-        results = lint_sources(sources, self.options)
+        results = lint_sources(sources, self.options, processes=True)
         return Report(results, fail_on=self.fail_on(), remote=self.options.remote)
 
     def _check_configs(self, configs: list[Path], targets: list[Target]) -> list[Target]:

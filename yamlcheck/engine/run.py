@@ -11,6 +11,7 @@ from yamlcheck.core.options import LintOptions
 from yamlcheck.core.settings import Config
 from yamlcheck.document.loader import load
 from yamlcheck.engine.lint import analyse, finish
+from yamlcheck.engine.parallel import lint_shared, workers_for
 from yamlcheck.engine.result import FileResult
 
 if TYPE_CHECKING:
@@ -25,8 +26,19 @@ class Source(NamedTuple):
     config: Config
 
 
-def lint_sources(sources: Sequence[Source], options: LintOptions) -> list[FileResult]:
-    """Every finding for every source, suppressions and selection applied."""
+def lint_sources(sources: Sequence[Source], options: LintOptions,
+                 processes: bool = False) -> list[FileResult]:
+    """Every finding for every source, suppressions and selection applied.
+    With ``processes`` (a caller without threads of its own) many files are
+    shared out among worker processes; the results are the same."""
+    workers = workers_for(len(sources), options) if processes else 1
+    if workers > 1:
+        return lint_shared(sources, [len(source.data) for source in sources], workers,
+                           lambda share: _lint_here(share, options))
+    return _lint_here(sources, options)
+
+
+def _lint_here(sources: Sequence[Source], options: LintOptions) -> list[FileResult]:
     results = [analyse(load(source.path, source.data), source.config) for source in sources]
     complete(results, options)
     return results

@@ -26,13 +26,20 @@ class End(NamedTuple):
 
 
 def edge_ends(ctx: LintContext) -> Iterator[End]:
+    """Both ends of every edge, in file order (resolved once per file)."""
+    return iter(ctx.memo("edge-ends", _edge_ends))
+
+
+def _edge_ends(ctx: LintContext) -> list[End]:
+    found = []
     for pipeline in ctx.doc.pipelines:
         nodes = pipeline.node_map
         for edge in pipeline.edges:
             for role, text, span in edge.ends():
                 socket = parse_socket(text)
                 node = nodes.get(socket.node) if socket else None
-                yield End(pipeline, edge, role, text, span, socket, node)
+                found.append(End(pipeline, edge, role, text, span, socket, node))
+    return found
 
 
 def parameter_targets(ctx: LintContext) -> Iterator[tuple[Obj, End]]:
