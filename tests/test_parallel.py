@@ -10,8 +10,9 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from repository_support import git
 
-from yamlcheck.engine.parallel import MIN_FILES_PER_WORKER, shares
+from yamlcheck.engine.parallel import MIN_FILES_PER_WORKER, group_indices, shares
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLDEN = ROOT / "tests" / "golden"
@@ -37,12 +38,13 @@ def _cpus() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
-def _run(folder: Path, *args: str) -> tuple[int, str, int]:
+def _run(folder: Path, *args: str, path: str | None = None) -> tuple[int, str, int]:
     """(exit status, stdout, forks) of a lint of every file in ``folder``."""
     files = sorted(str(p) for p in folder.rglob("*.yaml"))
+    env = {**os.environ, "NO_COLOR": "1", **({"PATH": path} if path else {})}
     proc = subprocess.run([sys.executable, "-c", COUNTING_CLI, "lint", *args, *files],
                           check=False, capture_output=True, text=True, cwd=folder, timeout=120,
-                          env={**os.environ, "NO_COLOR": "1"})
+                          env=env)
     forks = [line for line in proc.stderr.splitlines() if line.startswith("forks=")]
     assert forks, proc.stderr
     return proc.returncode, proc.stdout, int(forks[-1].removeprefix("forks="))
@@ -72,6 +74,44 @@ def test_shared_run_reports_exactly_what_one_process_reports(many_files: Path, f
     assert status == 1 and out
 
 
+STEP = ("- step:\n    name: s\n    image: docker.io/library/python:3.12\n"
+        "    command: python {script}\n")
+
+
+def test_git_runs_once_per_repository_whichever_process_checks_it(tmp_path: Path) -> None:
+    """Two repositories of 20 files each and 20 files outside any: each
+    repository's files stay in one process, and git lists each once."""
+    for name in ("one", "two"):
+        repo = tmp_path / name
+        for i in range(20):
+            (repo / f"svc{i}").mkdir(parents=True)
+            (repo / f"svc{i}" / "valohai.yaml").write_text(STEP.format(script="train.py"))
+            (repo / f"svc{i}" / "train.py").write_text("print()\n")
+        (repo / "svc3" / "train.py").unlink()  # one VH501 per repository
+        git(repo, "init", "-q")
+        git(repo, "add", "-A")
+        git(repo, "commit", "-q", "-m", "services")
+    for i in range(20):
+        (tmp_path / "loose" / f"p{i}").mkdir(parents=True)
+        (tmp_path / "loose" / f"p{i}" / "valohai.yaml").write_text(STEP.format(script="x.py"))
+    real = next(Path(d) / "git" for d in os.environ["PATH"].split(os.pathsep)
+                if (Path(d) / "git").is_file())
+    shim, log = tmp_path / "shim", tmp_path / "git.log"
+    shim.mkdir()
+    (shim / "git").write_text(f'#!/bin/sh\necho "$PWD $*" >> "{log}"\nexec "{real}" "$@"\n')
+    (shim / "git").chmod(0o755)
+    path = f"{shim}{os.pathsep}{os.environ['PATH']}"
+
+    status, out, forks = _run(tmp_path, "--format", "concise", path=path)
+    listings = sorted(line.split()[0] for line in log.read_text().splitlines()
+                      if " ls-files " in line)
+    assert listings == [str(tmp_path / "one"), str(tmp_path / "two")]
+    assert forks == (1 if _cpus() > 1 else 0)
+    assert out.count("VH501") == 22
+    log.write_text("")
+    assert (status, out) == _run(tmp_path, "--format", "concise", "--jobs", "1", path=path)[:2]
+
+
 def test_no_worker_for_a_few_files(many_files: Path) -> None:
     folder = many_files / "VH203"
     assert _run(folder, "--format", "json")[2] == 0
@@ -98,7 +138,7 @@ def test_a_failing_worker_costs_only_time(failure: str) -> None:
             if os.getpid() != parent:
                 {failure}
             return [FileResult(str(n), None) for n in share]
-        got = lint_shared(list(range(50)), [1] * 50, 3, lint)
+        got = lint_shared(list(range(50)), [1] * 50, [[n] for n in range(50)], 3, lint)
         assert [r.path for r in got] == [str(n) for n in range(50)], got
         print("ok")
     """)
@@ -117,6 +157,11 @@ def test_shares_are_contiguous_and_cover_every_file(sizes: list[int], count: int
     assert all(a[1] == b[0] for a, b in itertools.pairwise(ranges))
     assert all(start < end for start, end in ranges)
     assert len(ranges) <= count
+
+
+def test_groups_keep_equal_keys_together_in_first_seen_order() -> None:
+    assert group_indices(["a", None, "b", "a", None, "b", "a"]) == [[0, 3, 6], [1], [2, 5], [4]]
+    assert group_indices([]) == []
 
 
 def test_shares_balance_the_bytes() -> None:

@@ -1,11 +1,13 @@
-"""Many files at once: contiguous shares of the files linted in forked worker
+"""Many files at once: groups of files shared out among forked worker
 processes, one per CPU, their results sent back pickled through a pipe.
 
-Only a plain offline run is shared out (``--fix`` and ``--remote`` need the
-parsed documents afterwards, and the registry checks already overlap their
-waits in threads).  A worker that fails for any reason costs nothing but
-time: its share is linted again in this process, so the outcome is always
-the sequential one.
+A group is what must stay in one process: the files of one git repository
+(git is asked once per repository and run), or a single file.  Only a plain
+offline run is shared out (``--fix`` and ``--remote`` need the parsed
+documents afterwards, and the registry checks already overlap their waits in
+threads).  A worker that fails for any reason costs nothing but time: its
+files are linted again in this process, so the outcome is always the
+sequential one.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ MIN_FILES_PER_WORKER = 16
 
 
 def workers_for(files: int, options: LintOptions) -> int:
-    """How many processes share ``files`` files: 1 means lint them here."""
+    """How many processes may share ``files`` files: 1 means lint them here."""
     if options.fix or options.remote or files < 2 * MIN_FILES_PER_WORKER or not _can_fork():
         return 1
     return max(1, min(options.jobs, _cpus(), files // MIN_FILES_PER_WORKER))
@@ -46,9 +48,25 @@ def _cpus() -> int:
     return os.cpu_count() or 1
 
 
+def group_indices(keys: Sequence[str | None]) -> list[list[int]]:
+    """The indices of ``keys`` grouped: equal keys together, each None alone;
+    groups in the order of their first index."""
+    groups: list[list[int]] = []
+    by_key: dict[str, list[int]] = {}
+    for index, key in enumerate(keys):
+        if key is None:
+            groups.append([index])
+        elif key in by_key:
+            by_key[key].append(index)
+        else:
+            by_key[key] = [index]
+            groups.append(by_key[key])
+    return groups
+
+
 def shares(sizes: Sequence[int], count: int) -> list[tuple[int, int]]:
-    """``count`` contiguous (start, end) ranges of about equal total size;
-    contiguous, so files of one repository mostly stay together."""
+    """At most ``count`` contiguous (start, end) ranges of about equal total
+    size, none empty."""
     total = sum(sizes) or 1
     bounds, running, start = [], 0, 0
     for index, size in enumerate(sizes):
@@ -61,23 +79,28 @@ def shares(sizes: Sequence[int], count: int) -> list[tuple[int, int]]:
     return bounds
 
 
-def lint_shared(sources: Sequence[S], sizes: Sequence[int], workers: int,
-                lint: Callable[[Sequence[S]], list[FileResult]]) -> list[FileResult]:
-    """``lint`` applied to ``workers`` shares of ``sources``, all but the first
-    in forked children; results in the order of ``sources``."""
-    ranges = shares(sizes, workers)
-    children: list[tuple[int, int, tuple[int, int]]] = []  # (pid, read end, range)
-    for share in ranges[1:]:
-        started = _fork(lambda share=share: lint(sources[share[0]:share[1]]))
-        if started is None:
-            children.append((-1, -1, share))
-        else:
-            children.append((*started, share))
-    results = lint(sources[ranges[0][0]:ranges[0][1]])
-    for pid, fd, share in children:
-        received = _collect(pid, fd)
-        results.extend(received if received is not None else lint(sources[share[0]:share[1]]))
-    return results
+def lint_shared(sources: Sequence[S], sizes: Sequence[int], groups: list[list[int]],
+                workers: int, lint: Callable[[list[S]], list[FileResult]]) -> list[FileResult]:
+    """``lint`` applied to the ``sources`` of each worker's groups, all but
+    the first worker's in forked children; results in the order of
+    ``sources``.  ``sizes`` weigh the sources when the groups are shared."""
+    weights = [sum(sizes[i] for i in group) for group in groups]
+    assigned = [sorted(i for group in groups[start:end] for i in group)
+                for start, end in shares(weights, workers)]
+    children: list[tuple[int, int, list[int]]] = []  # (pid, read end, indices)
+    for indices in assigned[1:]:
+        share = [sources[i] for i in indices]
+        started = _fork(lambda share=share: lint(share))
+        children.append((*(started or (-1, -1)), indices))
+    placed: dict[int, FileResult] = dict(zip(assigned[0],
+                                             lint([sources[i] for i in assigned[0]]),
+                                             strict=True))
+    for pid, fd, indices in children:
+        received = _collect(pid, fd, len(indices))
+        if received is None:
+            received = lint([sources[i] for i in indices])
+        placed.update(zip(indices, received, strict=True))
+    return [placed[i] for i in range(len(sources))]
 
 
 def _fork(work: Callable[[], list[FileResult]]) -> tuple[int, int] | None:
@@ -117,8 +140,8 @@ def _portable(result: FileResult) -> FileResult:
     return result
 
 
-def _collect(pid: int, fd: int) -> list[FileResult] | None:
-    """A child's results, or None if it failed."""
+def _collect(pid: int, fd: int, expected: int) -> list[FileResult] | None:
+    """A child's ``expected`` results, or None if it failed."""
     if pid < 0:
         return None
     chunks = []
@@ -134,4 +157,6 @@ def _collect(pid: int, fd: int) -> list[FileResult] | None:
         results = pickle.loads(b"".join(chunks))
     except Exception:  # noqa: BLE001 - a truncated or garbled answer: lint it here
         return None
-    return results if isinstance(results, list) else None
+    if not isinstance(results, list) or len(results) != expected:
+        return None
+    return results

@@ -11,7 +11,7 @@ from yamlcheck.core.options import LintOptions
 from yamlcheck.core.settings import Config
 from yamlcheck.document.loader import load
 from yamlcheck.engine.lint import analyse, finish
-from yamlcheck.engine.parallel import lint_shared, workers_for
+from yamlcheck.engine.parallel import group_indices, lint_shared, workers_for
 from yamlcheck.engine.result import FileResult
 
 if TYPE_CHECKING:
@@ -30,12 +30,22 @@ def lint_sources(sources: Sequence[Source], options: LintOptions,
                  processes: bool = False) -> list[FileResult]:
     """Every finding for every source, suppressions and selection applied.
     With ``processes`` (a caller without threads of its own) many files are
-    shared out among worker processes; the results are the same."""
+    shared out among worker processes, the files of one repository kept
+    together; the results are the same."""
     workers = workers_for(len(sources), options) if processes else 1
     if workers > 1:
-        return lint_shared(sources, [len(source.data) for source in sources], workers,
-                           lambda share: _lint_here(share, options))
+        groups = group_indices([None if options.no_repo else _repository_of(source.path)
+                                for source in sources])
+        if len(groups) > 1:
+            return lint_shared(sources, [len(source.data) for source in sources], groups,
+                               workers, lambda share: _lint_here(share, options))
     return _lint_here(sources, options)
+
+
+def _repository_of(path: str) -> str | None:
+    from yamlcheck.repository.stage import repository_group
+
+    return repository_group(path)
 
 
 def _lint_here(sources: Sequence[Source], options: LintOptions) -> list[FileResult]:

@@ -78,6 +78,17 @@ def find_top(folder: Path, cache: dict[Path, Path | None]) -> Path | None:
     return found
 
 
+def outermost_top(folder: Path) -> Path | None:
+    """The outermost folder from ``folder`` up that holds ``.git``: the
+    repository whose git a check of a file in ``folder`` may ask (the
+    innermost, or one that holds it as a submodule); None outside any."""
+    found = None
+    for current in (folder, *folder.parents):
+        if os.path.lexists(current / ".git"):
+            found = current
+    return found
+
+
 def _note(message: str, *args: object) -> None:
     """Say why git could not help (with -v); logging is imported only then."""
     import logging

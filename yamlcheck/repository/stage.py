@@ -16,6 +16,7 @@ from typing import NamedTuple, Protocol
 from yamlcheck.core.diagnostic import Diagnostic, Severity, Span
 from yamlcheck.core.suggest import closest
 from yamlcheck.repository.commands import APP, FILE, FOLDER, MODULE, Reference, file_references
+from yamlcheck.repository.listing import outermost_top
 from yamlcheck.repository.programs import MODULE_NAME
 from yamlcheck.repository.rules import (
     CommandFileMissing,
@@ -55,6 +56,15 @@ def folder_on_disk(path: str) -> Path | None:
     if not os.path.isfile(path):
         return None
     return Path(os.path.realpath(os.path.dirname(os.path.abspath(path))))
+
+
+def repository_group(path: str) -> str | None:
+    """What files must be checked in one process for git to run once per
+    repository: the outermost repository the file lies in, or None (a file
+    outside any repository, or not on disk, needs no git)."""
+    folder = folder_on_disk(path)
+    top = outermost_top(folder) if folder is not None else None
+    return str(top) if top is not None else None
 
 
 class RepositoryView:
