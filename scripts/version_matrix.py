@@ -29,7 +29,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 VERSIONS = ("3.10", "3.11", "3.12", "3.13")
 TESTS = ["tests/test_golden.py", "tests/test_corpus.py", "tests/test_cli.py",
-         "tests/test_config.py", "tests/test_reports.py"]
+         "tests/test_config.py", "tests/test_reports.py", "tests/test_parallel.py"]
 DEPENDENCIES = ["pytest>=8", "valohai-yaml==0.61.0", "rfc3986-validator>=0.1.1"]
 CORPUS = ROOT.parent / "shared" / "corpus" / "real-world"
 
