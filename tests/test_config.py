@@ -101,6 +101,21 @@ def test_explicit_config_option(tmp_path: Path) -> None:
      "ends with '/', which no image name does; write 'docker.io/acme/*'"),
     ("registries:\n  - {match: 'docker.io/acme/*', type: aws-ecr}\n", 2, 13,
      "type 'aws-ecr' cannot give credentials for docker.io"),
+    # A secret pasted where the name of its variable belongs is never echoed.
+    ("registries:\n  - match: 'docker.io/acme/*'\n    type: docker-hub\n    username: u\n"
+     "    password-env: 'hunter2+Tok/en=='\n", 5, 19, "is not an environment variable name"),
+    ("registries:\n  - match: 'docker.io/acme/*'\n    type: docker-hub\n    username: u\n"
+     "    password-env: dckr_pat_hunter2hunter2hunter2\n", 5, 19, "looks like a token itself"),
+    ("registries:\n  - match: '1.dkr.ecr.eu-west-1.amazonaws.com/*'\n    type: aws-ecr\n"
+     "    access-key-id-env: AKIAHUNTER2EXAMPLE12\n    secret-access-key-env: S\n", 4, 24,
+     "looks like a token itself"),
+    # registry-hosts keys that no image's host can ever be
+    ("registry-hosts:\n  'https://r.example':\n    insecure-http: true\n", 2, 3,
+     "'https://r.example' is a URL; settings apply per host as image names write it: "
+     "write 'r.example'"),
+    ("registry-hosts:\n  r.example/acme: {insecure-http: true}\n", 2, 3,
+     "has a path; settings apply per host: write 'r.example'"),
+    ("registry-hosts:\n  'r example': {insecure-http: true}\n", 2, 3, "is not a registry host"),
 ])
 def test_config_errors_are_located_and_exit_2(tmp_path: Path, text: str, line: int, column: int,
                                                words: str) -> None:
@@ -111,7 +126,51 @@ def test_config_errors_are_located_and_exit_2(tmp_path: Path, text: str, line: i
     assert status == 2 and out == ""
     assert f".yamlcheck.yaml:{line}:{column}: " in err, err
     assert words in err
-    assert "hunter2" not in err and "Traceback" not in err
+    assert "hunter2" not in err.lower() and "Traceback" not in err
+
+
+def test_registry_hosts_keys_of_every_host_form_are_accepted(tmp_path: Path) -> None:
+    root = repo(tmp_path)
+    (root / ".yamlcheck.yaml").write_text(
+        "registry-hosts:\n  localhost: {insecure-http: true}\n  '127.0.0.1:5000': {}\n"
+        "  '[::1]:5000': {}\n  registry.example.com: {}\n")
+    (root / "valohai.yaml").write_text(STEP.format(image="docker.io/library/python:3.12"))
+    assert run_cli("lint", "--no-repo", str(root / "valohai.yaml"))[0] == 0
+
+
+@pytest.mark.parametrize(("name", "data", "words"), [
+    ("pyproject.toml", b"[tool.yamlcheck]\nrules = {ignore = ['VH2']}\n# caf\xe9\n",
+     "pyproject.toml:3:6: the config file is not UTF-8 text (byte 0xe9); save it as UTF-8"),
+    ("pyproject.toml", "[tool.yamlcheck]\nplatform = 5\n".encode("utf-16"),
+     "pyproject.toml:1:1: the config file is UTF-16 text; save it as UTF-8"),
+    (".yamlcheck.yaml", "platform: linux/amd64\n".encode("utf-16"),
+     ".yamlcheck.yaml:1:1: the config file is UTF-16 text; save it as UTF-8"),
+])
+def test_a_config_file_that_is_not_utf8_is_an_error_when_found(tmp_path: Path, name: str,
+                                                                data: bytes, words: str) -> None:
+    root = repo(tmp_path)
+    (root / name).write_bytes(data)
+    (root / "valohai.yaml").write_text(STEP.format(image="python:3.12"))
+    status, out, err = run_cli("lint", "--no-repo", "valohai.yaml", cwd=root)
+    assert (status, out) == (2, "")
+    assert err.strip() == words
+    assert run_cli("lint", "--no-repo", name, cwd=root)[0] == 2  # what a hook passes
+
+
+def test_a_pyproject_of_another_tool_that_is_not_utf8_is_left_alone(tmp_path: Path) -> None:
+    root = repo(tmp_path)
+    (root / "pyproject.toml").write_bytes(b"[project]\nname = 'x'\n# caf\xe9\n")
+    (root / "valohai.yaml").write_text(STEP.format(image="docker.io/library/python:3.12"))
+    assert run_cli("lint", "--no-repo", "valohai.yaml", cwd=root)[0] == 0
+
+
+def test_a_config_outside_the_current_folder_is_named_as_given(tmp_path: Path) -> None:
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "here").mkdir()
+    (tmp_path / "here" / "valohai.yaml").write_text(STEP.format(image="python:3.12"))
+    given = str(tmp_path / "elsewhere")
+    status, _, err = run_cli("lint", "valohai.yaml", "--config", given, cwd=tmp_path / "here")
+    assert status == 2 and err.startswith(f"{given}: cannot read the config file")
 
 
 def test_unreadable_explicit_config(tmp_path: Path) -> None:

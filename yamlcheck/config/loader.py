@@ -59,9 +59,13 @@ def has_tool_table(path: Path) -> bool:
     ``tool.yamlcheck`` but is not valid TOML counts, so that its error is
     reported instead of the configuration being skipped."""
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
+        data = path.read_bytes()
+    except OSError:
         return False
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:  # counts if it names yamlcheck, so that the error is reported
+        return b"yamlcheck" in data.replace(b"\x00", b"")  # UTF-16: every other byte
     compact = text.replace(" ", "")
     if "tool.yamlcheck" not in compact and "[tool]" not in compact:
         return False  # the usual case: no need to parse the TOML
@@ -156,10 +160,12 @@ def _toml_error(message: str, text: str, display: str) -> str:
 
 
 def _display(path: Path) -> str:
+    """The path relative to the current folder if below it, else as given."""
     try:
-        return os.path.relpath(path)
+        relative = os.path.relpath(path)
     except ValueError:  # another drive
         return str(path)
+    return str(path) if relative.startswith("..") else relative
 
 
 def _invalid(display: str, span: Span, message: str) -> Diagnostic:
@@ -174,33 +180,73 @@ def _read(path: Path) -> Any:
         data = path.read_bytes()
     except OSError as exc:
         raise ConfigError([f"{display}: cannot read the config file: {exc.strerror}"]) from None
+    text = _utf8(data, display)
     if path.name == "pyproject.toml":
-        return _read_pyproject(data.decode("utf-8", errors="replace"), display)
+        return _read_pyproject(text, display)
     loaded = load(display, data)
     if loaded.diagnostics:
         raise ConfigError(_format(loaded.diagnostics))
     return loaded.root
 
 
+# What a pasted secret looks like where a variable's name belongs: a name
+# that cannot be a variable's, or a token of a well-known format.
+ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+TOKEN_LIKE = re.compile(r"(?:dckr_(?:pat|oat)_|gh[pousr]_|github_pat_|hf_)[A-Za-z0-9_]{16,}"
+                        r"|(?:AKIA|ASIA)[A-Z0-9]{16}")
+
+
+def _secret_problem(key: str, value: Any) -> str | None:
+    """Why the value of ``key`` may be a secret itself (the value is never
+    quoted: it may be one)."""
+    if key in SECRET_KEYS:
+        return (f"a literal {key!r} is not allowed in the config file; put the secret in an "
+                f"environment variable and name it with {SECRET_KEYS[key]!r}")
+    if key.endswith("-env") and isinstance(value, str):
+        if TOKEN_LIKE.fullmatch(value):
+            return (f"{key!r} looks like a token itself, not the name of the environment "
+                    "variable that holds it (the value is not shown); put the token in a "
+                    "variable and name the variable here")
+        if not ENV_NAME.fullmatch(value):
+            return (f"{key!r} is not an environment variable name (letters, digits and '_'; "
+                    "the value is not shown, in case it is the secret itself)")
+    return None
+
+
+def _utf8(data: bytes, display: str) -> str:
+    """The text of a config file, which must be UTF-8 (TOML requires it)."""
+    try:
+        return data.removeprefix(b"\xef\xbb\xbf").decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        utf16 = data[:2] in (b"\xff\xfe", b"\xfe\xff")
+        what = "UTF-16 text" if utf16 else f"not UTF-8 text (byte 0x{data[exc.start]:02x})"
+        raise ConfigError([f"{display}:{line}:{column}: the config file is {what}; save it as "
+                           "UTF-8"]) from None
+
+
 def _without_secrets(root: Any, display: str) -> tuple[Any, list[Diagnostic]]:
-    """Report literal secrets, and return the config without those keys."""
+    """Report literal secrets and secrets pasted where a variable's name
+    belongs, and return the config without those values."""
     problems: list[Diagnostic] = []
     registries = root.get("registries") if isinstance(root, PosMap) else None
     if not isinstance(registries, PosList):
         return root, problems
     cleaned = PosList(registries.span)
     for index, entry in enumerate(registries):
-        if isinstance(entry, PosMap) and SECRET_KEYS.keys() & entry.keys():
+        if isinstance(entry, PosMap):
             copy = PosMap(entry.span)
             for key, value in entry.items():
-                if key in SECRET_KEYS:
-                    problems.append(_invalid(
-                        display, entry.key_span(key),
-                        f"registries[{index}]: a literal {key!r} is not allowed in the config "
-                        f"file; put the secret in an environment variable and name it with "
-                        f"{SECRET_KEYS[key]!r}"))
-                else:
+                problem = _secret_problem(key, value)
+                if problem is None:
                     copy.put(key, value, entry.key_span(key), entry.value_span(key))
+                    continue
+                problems.append(_invalid(display, entry.value_span(key) if key.endswith("-env")
+                                         else entry.key_span(key),
+                                         f"registries[{index}]: {problem}"))
+                if key.endswith("-env"):  # kept, harmless, so that it is not also "missing"
+                    copy.put(key, "_", entry.key_span(key), entry.value_span(key))
             entry = copy
         cleaned.push(entry, registries.item_span(index))
     result = PosMap(root.span)

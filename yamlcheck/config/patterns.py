@@ -10,6 +10,7 @@ from typing import Any
 from yamlcheck.core.diagnostic import Diagnostic
 from yamlcheck.document.tree import PosList, PosMap
 from yamlcheck.images.providers import classify
+from yamlcheck.images.reference import is_registry_host
 from yamlcheck.schema.findings import InvalidValue
 
 # The providers whose hosts each credential type works with (basic: any).
@@ -48,11 +49,31 @@ def pattern_problem(pattern: str, kind: str) -> str | None:
     return None
 
 
+def host_problem(key: str) -> str | None:
+    """Why a ``registry-hosts`` key can never be the host of an image, or None."""
+    if is_registry_host(key):
+        return None
+    if "://" in key:
+        host = key.split("://", 1)[1].split("/", 1)[0]
+        return (f"{key!r} is a URL; settings apply per host as image names write it: "
+                f"write {host!r} (an address to reach it at goes in 'endpoint')")
+    if "/" in key:
+        return (f"{key!r} has a path; settings apply per host: write {key.split('/', 1)[0]!r}")
+    return f"{key!r} is not a registry host (host or host:port, as in image names)"
+
+
 def registry_problems(root: Any, display: str) -> list[Diagnostic]:
+    found = []
+    hosts = root.get("registry-hosts") if isinstance(root, PosMap) else None
+    if isinstance(hosts, PosMap):
+        for key in hosts:
+            problem = host_problem(key) if isinstance(key, str) else None
+            if problem is not None:
+                found.append(InvalidValue.at(display, hosts.key_span(key),
+                                             f"registry-hosts: {problem}"))
     registries = root.get("registries") if isinstance(root, PosMap) else None
     if not isinstance(registries, PosList):
-        return []
-    found = []
+        return found
     for index, entry in enumerate(registries):
         if not isinstance(entry, PosMap):
             continue

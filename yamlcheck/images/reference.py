@@ -36,6 +36,12 @@ _IMAGE_ID = re.compile(r"[a-f0-9]{64}", re.ASCII)
 _DIGEST_LENGTHS = {"sha256": 64, "sha512": 128}
 
 
+def is_registry_host(text: str) -> bool:
+    """Whether ``text`` is a registry host as an image name writes it
+    (``host``, ``host:port``, ``[ipv6]:port``)."""
+    return _DOMAIN_RE.fullmatch(text) is not None
+
+
 class ReferenceError(ValueError):
     """Not a valid reference; the message says why."""
 
