@@ -157,6 +157,50 @@ def test_stdin_with_filename(project: Path) -> None:
     assert out.startswith("ci/valohai.yaml:3:12: VH203")
 
 
+def test_stdin_finds_its_config_from_the_filename(tmp_path: Path) -> None:
+    """Wherever the command runs, as a file of that path would (editors pipe
+    the buffer with its absolute path)."""
+    project = tmp_path / "sub"
+    (project / "deeper").mkdir(parents=True)
+    (project / ".git").mkdir()
+    (project / ".yamlcheck.yaml").write_text("rules: {ignore: [VH2]}\n")
+    for name in ("sub/deeper/valohai.yaml", str(project / "deeper" / "valohai.yaml")):
+        for args in (["-", "--stdin-filename", name], ["--stdin-filename", name]):
+            status, out, err = run_cli("lint", "--no-repo", *args, stdin=BAD.encode(),
+                                       cwd=tmp_path, env={"NO_COLOR": "1"})
+            assert "VH203" not in out, (args, out)
+            assert status == 1 and "VH101" in out and err == ""
+    status, out, _ = run_cli("lint", "--no-repo", "-", stdin=BAD.encode(), cwd=tmp_path)
+    assert "VH203" in out  # unnamed: the current folder's config (none here)
+
+
+def test_stdin_filename_with_paths_but_no_dash_is_a_usage_error(project: Path) -> None:
+    path = write(project, GOOD)
+    status, _, err = run_cli("lint", str(path), "--stdin-filename", "x.yaml")
+    assert status == 2 and "give '-' among the paths" in " ".join(err.replace("│", " ").split())
+
+
+@pytest.mark.parametrize("value", ["inf", "nan", "1e12", "-inf"])
+def test_a_timeout_that_is_no_deadline_is_a_usage_error(project: Path, value: str) -> None:
+    status, out, err = run_cli("lint", str(write(project, GOOD)), "--timeout", value)
+    assert status == 2 and out == "" and "--timeout" in err and "Traceback" not in err
+
+
+def test_a_broken_link_is_named(tmp_path: Path) -> None:
+    (tmp_path / "valohai.yaml").symlink_to(tmp_path / "nowhere.yaml")
+    for args in ([], ["."], ["valohai.yaml"]):
+        status, _, err = run_cli("lint", *args, cwd=tmp_path)
+        assert status == 2 and "broken symbolic link" in err, (args, err)
+
+
+def test_a_file_named_twice_through_a_link_is_fixed_once(project: Path) -> None:
+    path = write(project, BAD.replace("    imgae: x\n", ""))
+    (project / "link-valohai.yaml").symlink_to(path)
+    status, out, _ = run_cli("lint", "--fix", str(path), str(project / "link-valohai.yaml"))
+    assert status == 0 and "Fixed 1 image reference." in out
+    assert "image: docker.io/library/python:3.9" in path.read_text()
+
+
 def test_output_file_is_written_even_when_clean(project: Path) -> None:
     target = project / "out" / "report.json"
     target.parent.mkdir()
@@ -275,7 +319,7 @@ def test_unknown_codes_on_the_command_line_exit_2(project: Path, args: list[str]
     (["--color", "rainbow"], "'rainbow' is not one of 'auto', 'always', 'never'"),
     (["--jobs", "0"], "0 is not in the range 1<=x<=64"),
     (["--jobs", "many"], "'many' is not a valid int"),
-    (["--timeout", "0.5"], "0.5 is not in the range x>=1.0"),
+    (["--timeout", "0.5"], "0.5 is not in the range 1.0<=x<=86400.0"),
 ])
 def test_bad_values_name_what_is_allowed(project: Path, args: list[str], words: str) -> None:
     status, _, err = run_cli("lint", str(write(project, GOOD)), *args)

@@ -3,6 +3,7 @@ commands.py, imported when a command runs so that start-up stays fast."""
 
 from __future__ import annotations
 
+import math
 import sys
 from enum import Enum
 from typing import Annotated
@@ -12,6 +13,8 @@ import typer
 from yamlcheck import __version__
 from yamlcheck.cli_coercion import PlainCommand, PlainGroup
 from yamlcheck.report.base import FORMATS
+
+MAX_TIMEOUT = 86400.0  # a day: longer is no deadline at all
 
 
 def _examples(*lines: str) -> str:
@@ -131,7 +134,7 @@ def lint(
         help="Registry checks run at once; offline, at most this many processes share many "
              "files (1: lint them in one).")] = 16,
     timeout: Annotated[float, typer.Option(
-        min=1.0, metavar="SECONDS",
+        min=1.0, max=MAX_TIMEOUT, metavar="SECONDS",
         help="Deadline in seconds for the whole --remote run: every request, credential "
              "helper and cloud call.")] = 60.0,
     no_cache: Annotated[bool, typer.Option(
@@ -141,7 +144,8 @@ def lint(
         help=f"Colour the text report: {_one_of(ColorMode)} (NO_COLOR is honoured in auto).")
     ] = ColorMode.auto,
     stdin_filename: Annotated[str | None, typer.Option(
-        help="Path to report for '-' (stdin).", metavar="PATH")] = None,
+        help="Path to report for '-' (stdin), and where its config is found; alone, it "
+             "reads stdin.", metavar="PATH")] = None,
     verbose: Annotated[int, typer.Option(
         "--verbose", "-v", count=True, metavar="", show_default=False,
         help="More detail (repeat for more, -vv); with an internal error, the traceback.")
@@ -157,6 +161,13 @@ def lint(
             parse(platform)
         except PlatformError as exc:
             raise typer.BadParameter(str(exc), param_hint="--platform") from None
+    if not math.isfinite(timeout):
+        raise typer.BadParameter(f"{timeout} is not a number of seconds", param_hint="--timeout")
+    if stdin_filename is not None and not paths:
+        paths = ["-"]  # as ruff: the name given means the text comes from stdin
+    elif stdin_filename is not None and "-" not in paths:
+        raise typer.BadParameter("names the file read from stdin: give '-' among the paths",
+                                 param_hint="--stdin-filename")
     if pin_digests and not (remote and fix):
         raise typer.BadParameter("--pin-digests needs --remote and --fix", param_hint="--pin-digests")
     options = LintOptions(

@@ -90,7 +90,8 @@ class Runner:
     def config_for(self, target: Target) -> Config:
         base = self._explicit
         if base is None:
-            folder = os.getcwd() if target.stdin else os.path.dirname(os.path.abspath(target.path))
+            named = not target.stdin or self.options.stdin_filename is not None
+            folder = os.path.dirname(os.path.abspath(target.path)) if named else os.getcwd()
             base = self._by_folder.get(folder)
             if base is None:  # files of one folder share its config: discovered once
                 try:
@@ -192,6 +193,7 @@ class Runner:
         applied = 0
         updated: list[FileResult | int] = []
         fresh: list[Source] = []
+        written: set[str] = set()  # a file named twice (a link to it) is fixed once
         for result in results:
             fixes = result.fixes + [d.fix for d in result.diagnostics if d.fix is not None]
             source = result.source
@@ -199,12 +201,14 @@ class Runner:
                 updated.append(result)
                 continue
             text, count = apply_fixes(source.text, fixes)
-            applied += count
             data = source.encode(text)
             if result.path in self._stdin_paths:
                 fixed_stdin[result.path] = text
-            else:
+                applied += count
+            elif os.path.realpath(result.path) not in written:
+                written.add(os.path.realpath(result.path))
                 write_atomically(result.path, data)
+                applied += count
             config = result.context.config if result.context else Config()
             updated.append(len(fresh))  # filled in below, from the fixed text
             fresh.append(Source(result.path, data, config))
