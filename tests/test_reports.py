@@ -92,13 +92,18 @@ def test_sarif_uris_are_percent_encoded(tmp_path: Path, folder: str, name: str, 
     assert set(_locations(log)) == {uri}
 
 
-def test_sarif_of_stdin_is_a_valid_uri(tmp_path: Path) -> None:
+@pytest.mark.parametrize("cwd", [".", "ml"])
+def test_sarif_of_stdin_is_a_valid_uri_in_no_folder(tmp_path: Path, cwd: str) -> None:
     (tmp_path / ".git").mkdir()
-    status, out, _ = run_cli("lint", "-", "--format", "sarif", stdin=BAD.encode(), cwd=tmp_path)
+    (tmp_path / "ml").mkdir()
+    status, out, _ = run_cli("lint", "-", "--format", "sarif", stdin=BAD.encode(),
+                             cwd=tmp_path / cwd)
     assert status == 1
     log = json.loads(out)
     assert_valid_sarif(log)
     assert set(_locations(log)) == {"%3Cstdin%3E"}
+    assert all("uriBaseId" not in loc["physicalLocation"]["artifactLocation"]
+               for result in log["runs"][0]["results"] for loc in result["locations"])
 
 
 def test_a_configuration_error_still_writes_a_sarif_log(tmp_path: Path) -> None:

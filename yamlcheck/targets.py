@@ -7,6 +7,8 @@ import re
 from pathlib import Path
 from typing import NamedTuple
 
+from yamlcheck.core.diagnostic import STDIN_PATH
+
 STDIN = "-"
 # "A valohai file": a YAML file with "valohai" in its name, in any case
 # (valohai.yaml, valohai.yml, valohai-dev.yaml, train_valohai.yml, Valohai.YAML).
@@ -38,14 +40,29 @@ def is_valohai_file(name: str) -> bool:
     return _NAME.fullmatch(name) is not None
 
 
-def _walk(folder: Path) -> list[Path]:
+def _walk(folder: Path, broken: list[str] | None = None) -> list[Path]:
+    """The valohai files below ``folder`` (regular files, links to them);
+    valohai-named links to nothing are added to ``broken``."""
     found = []
     for root, dirs, files in os.walk(folder):
         dirs[:] = sorted(d for d in dirs if d not in _SKIP_DIRS
                          and not os.path.isfile(os.path.join(root, d, "pyvenv.cfg")))
-        found.extend(Path(root, name) for name in sorted(files)
-                     if is_valohai_file(name) and os.path.isfile(os.path.join(root, name)))
+        for name in sorted(files):
+            path = os.path.join(root, name)
+            if not is_valohai_file(name):
+                continue
+            if os.path.isfile(path):
+                found.append(Path(path))
+            elif broken is not None and os.path.islink(path) and not os.path.exists(path):
+                broken.append(_display(Path(path)))
     return found
+
+
+def _broken_link(path: str) -> str | None:
+    """Why ``path`` cannot be read if it is a link to nothing."""
+    if os.path.islink(path) and not os.path.exists(path):
+        return f"{path!r} is a broken symbolic link (to {os.readlink(path)!r})"
+    return None
 
 
 def _display(path: Path) -> str:
@@ -69,26 +86,32 @@ def resolve(paths: list[str], stdin_filename: str | None = None,
         for name in ("valohai.yaml", "valohai.yml"):
             if Path(name).is_file():
                 return [Target(name)]
+        for name in ("valohai.yaml", "valohai.yml"):
+            if (problem := _broken_link(name)) is not None:
+                raise TargetError(problem)
         raise TargetError("no valohai.yaml in the current folder; give a file or folder to lint")
     named: list[Target] = []
     governed: list[Target] = []
     for raw in paths:
         if raw == STDIN:
-            named.append(Target(stdin_filename or "<stdin>", stdin=True))
+            named.append(Target(stdin_filename or STDIN_PATH, stdin=True))
             continue
         path = Path(raw)
         if is_config_file(path):
             configs.append(path)
             governed += [Target(_display(file), config=str(path)) for file in _walk(path.parent)]
         elif path.is_dir():
-            files = _walk(path)
+            broken: list[str] = []
+            files = _walk(path, broken)
             if not files:
-                raise TargetError(f"no valohai YAML file (such as valohai.yaml) under {raw!r}")
+                links = f" ({', '.join(broken)}: broken symbolic link)" if broken else ""
+                raise TargetError(
+                    f"no valohai YAML file (such as valohai.yaml) under {raw!r}{links}")
             named += [Target(_display(file)) for file in files]
         elif path.exists():
             named.append(Target(_display(path)))
         else:
-            raise TargetError(f"{raw!r} does not exist")
+            raise TargetError(_broken_link(raw) or f"{raw!r} does not exist")
     targets: list[Target] = []
     seen: set[str] = set()
     for target in named + governed:

@@ -12,6 +12,9 @@ Span = tuple[int, int, int, int, int, int]
 
 FILE_START: Span = (0, 0, 0, 1, 0, 0)
 
+# The path reported for text read from stdin when no --stdin-filename names it.
+STDIN_PATH = "<stdin>"
+
 
 class Severity(IntEnum):
     """Ordered so that a threshold is a plain comparison."""

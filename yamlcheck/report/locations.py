@@ -16,7 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 from urllib.parse import quote
 
-from yamlcheck.core.diagnostic import Diagnostic
+from yamlcheck.core.diagnostic import STDIN_PATH, Diagnostic
 
 
 @lru_cache(maxsize=64)
@@ -50,7 +50,10 @@ def relative_to_root(path: str, root: str) -> str | None:
 
 
 def repository_path(path: str) -> str:
-    """``path`` from its repository root ('/'-separated), as CI systems name files."""
+    """``path`` from its repository root ('/'-separated), as CI systems name
+    files; unnamed stdin as it is."""
+    if path == STDIN_PATH:
+        return path
     return relative_to_root(path, repository_root(path)) or path.replace(os.sep, "/")
 
 

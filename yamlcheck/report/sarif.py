@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from yamlcheck import __version__
-from yamlcheck.core.diagnostic import Severity
+from yamlcheck.core.diagnostic import STDIN_PATH, Severity
 from yamlcheck.core.rule import Rule
 from yamlcheck.engine.catalog import all_rules
 from yamlcheck.report.base import Report, Reporter, register
@@ -57,7 +57,9 @@ def rule_descriptor(rule: type[Rule]) -> dict[str, Any]:
 
 def artifact(path: str, root: str) -> dict[str, str]:
     """A file under ``root`` as a URI relative to %SRCROOT%; any other as an
-    absolute ``file:`` URI."""
+    absolute ``file:`` URI; unnamed stdin as a relative URI of no folder."""
+    if path == STDIN_PATH:
+        return {"uri": uri_reference(path)}
     relative = relative_to_root(path, root)
     if relative is None:
         return {"uri": Path(os.path.abspath(path)).as_uri()}
