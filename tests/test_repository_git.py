@@ -202,6 +202,42 @@ def test_variables_of_a_git_hook_do_not_redirect_git(tmp_path: Path,
     assert lint(path) == []
 
 
+# -- a project folder inside a repository ------------------------------------------
+def test_a_project_folder_without_its_own_git_is_walked_by_an_adhoc_run(tmp_path: Path) -> None:
+    """valohai-cli asks git only when the project folder holds .git; here it
+    walks the folder (dot names and the folder's own .gitignore left out),
+    while an execution from a commit has what the repository commits."""
+    repo, project = tmp_path / "repo", tmp_path / "repo" / "proj"
+    project.mkdir(parents=True)
+    git(repo, "init", "-q")
+    names = ["train.py", ".hidden.py", ".untracked.py", "rootign.py", "ownign.py", "forced.py"]
+    (project / "valohai.yaml").write_text(yaml_for(*(f"python {n}" for n in names)))
+    for name in names:
+        (project / name).write_text("print()\n")
+    (repo / ".gitignore").write_text("proj/rootign.py\n")
+    (project / ".gitignore").write_text("ownign.py\nforced.py\n")
+    git(repo, "add", ".gitignore", "proj/.gitignore", "proj/valohai.yaml", "proj/train.py",
+        "proj/.hidden.py")
+    git(repo, "add", "-f", "proj/forced.py")
+    git(repo, "commit", "-q", "-m", "project")
+    findings = {word: (d.code, d.severity.name.lower(), d.message)
+                for d, (_, word) in zip(lint(project / "valohai.yaml"),
+                                        found(lint(project / "valohai.yaml")), strict=True)}
+    assert "train.py" not in findings
+    code, severity, message = findings[".hidden.py"]  # committed, but not walked
+    assert (code, severity) == ("VH502", "warning")
+    assert "is committed, but an ad-hoc run" in message and "without a .git of its own" in message
+    code, severity, message = findings[".untracked.py"]  # neither run has it
+    assert (code, severity) == ("VH502", "error") and "not committed" in message
+    code, severity, message = findings["rootign.py"]  # walked, but git ignores it
+    assert (code, severity) == ("VH503", "warning") and "(git ignores it)" in message
+    code, severity, message = findings["ownign.py"]  # the folder's own .gitignore
+    assert (code, severity) == ("VH502", "error")
+    assert "'ownign.py' in .gitignore (valohai-cli reads only this folder's" in message
+    code, severity, _ = findings["forced.py"]  # committed anyway
+    assert (code, severity) == ("VH502", "warning")
+
+
 # -- how often git runs ---------------------------------------------------------------
 @pytest.fixture
 def git_log(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:

@@ -62,6 +62,13 @@ class CommandFileNotShipped(Rule):
     the folder's `.gitignore` excludes it.  This is what `vh exec run
     --adhoc` packages; a commit has even less.
 
+    valohai-cli asks git only when the project folder itself holds `.git`.
+    A project folder inside a repository is walked instead: names starting
+    with `.` anywhere and what that folder's own `.gitignore` excludes are
+    left out.  A file committed in the repository but left out by the walk
+    is reported as a warning: an execution from a commit has it, an ad-hoc
+    run does not.
+
     ## Why
     The run works on your machine and fails on Valohai with "No such file
     or directory".

@@ -1,11 +1,13 @@
 """Will Valohai receive a file of the project?
 
-valohai-cli's ad-hoc packager (``vh exec run --adhoc``) sends what ``git
-ls-files --cached --others --exclude-standard`` lists, minus what
-``.vhignore`` excludes and top-level paths that start with ``.``; in a
-submodule, only tracked files; without git, every file of the folder except
-names starting with ``.`` and what its ``.gitignore`` excludes.  An execution
-from a commit has only what is committed.  Git is asked once per repository
+valohai-cli's ad-hoc packager (``vh exec run --adhoc``) asks git only when
+the project folder itself holds ``.git``: then it sends what ``git ls-files
+--cached --others --exclude-standard`` lists, minus what ``.vhignore``
+excludes and top-level paths that start with ``.``; in a submodule, only
+tracked files.  Otherwise (no repository, or a project folder inside one)
+it walks the folder: every file except names starting with ``.`` and what
+the folder's own ``.gitignore`` excludes.  An execution from a commit has
+only what is committed.  Git is asked once per repository
 (see listing.py); ignore files are read with pathspec, imported only when
 one exists.
 """
@@ -22,6 +24,11 @@ DOT_WITH_GIT = ("valohai-cli leaves out paths that start with '.' when it packag
                 "project")
 DOT_WITHOUT_GIT = ("valohai-cli leaves out files and folders whose names start with '.' "
                    "when it packages a folder that is not a git repository")
+DOT_INSIDE_GIT = ("valohai-cli leaves out files and folders whose names start with '.' "
+                  "when it packages a folder without a .git of its own (it walks the folder "
+                  "instead of asking git)")
+OWN_GITIGNORE = ("(valohai-cli reads only this folder's .gitignore when the folder has no .git "
+                 "of its own)")
 
 
 class Verdict(NamedTuple):
@@ -29,6 +36,7 @@ class Verdict(NamedTuple):
     why: str = ""  # why Valohai will not receive it
     committed: bool | None = None  # None: not known, or not relevant
     how: str = ""  # how it is not committed
+    adhoc: str = ""  # why an ad-hoc run leaves out a file that a commit has
 
 
 class Shipping:
@@ -68,6 +76,8 @@ class Shipping:
             return self._nested(top, inner, file)
         listing = self._listing(top)
         path = _relative(file, top)
+        if top != project:
+            return self._walked(project, relative, listing, path)
         if listing is None:
             return self._without_git(top, file)
         if path in listing.tracked:
@@ -82,6 +92,31 @@ class Shipping:
                                   "upper from lower case")
         return Verdict(False, "git ignores it (a .gitignore, .git/info/exclude or the global "
                               "excludes file)")
+
+    def _walked(self, project: Path, relative: str, listing: GitListing | None,
+                path: str) -> Verdict:
+        """A project folder inside a repository: an ad-hoc run walks it, an
+        execution from a commit has what the repository commits."""
+        if any(part.startswith(".") for part in relative.split("/")):
+            left_out = DOT_INSIDE_GIT
+        else:
+            ignored = self._excluded(project, ".gitignore", relative)
+            left_out = f"it matches {ignored} {OWN_GITIGNORE}" if ignored else ""
+        if listing is None:  # git cannot say what is committed
+            return Verdict(False, left_out) if left_out else Verdict(True)
+        committed = listing.committed(path) if path in listing.tracked else False
+        if left_out:
+            if committed:
+                return Verdict(True, committed=True, adhoc=left_out)
+            return Verdict(False, f"{left_out}; and it is not committed, so an execution from a "
+                                  "commit will not have it either")
+        if path in listing.tracked:
+            how = "in a repository without commits" if listing.unborn else "added but not committed"
+        elif path in listing.others:
+            how = "untracked"
+        else:
+            how = "git ignores it"
+        return Verdict(True, committed=committed, how=how)
 
     def in_empty_submodule(self, project: Path, relative: str) -> bool:
         """Whether ``relative`` lies in a submodule that .gitmodules names but

@@ -275,6 +275,11 @@ def _judge(path: str, need: Need, project: Path, run: RepositoryView) -> Iterato
     if not verdict.shipped:
         yield shipped_rule.at(path, need.span, f"{label} exists here but Valohai will not "
                                                f"receive it: {verdict.why}")
+    elif verdict.adhoc:
+        diagnostic = shipped_rule.at(
+            path, need.span, f"{label} is committed, but an ad-hoc run (`vh exec run --adhoc` "
+                             f"from this folder) will not receive it: {verdict.adhoc}")
+        yield diagnostic.with_severity(Severity.WARNING)
     elif verdict.committed is False:
         yield CommandFileUncommitted.at(
             path, need.span, f"{label} is not committed ({verdict.how}): an ad-hoc run "
