@@ -8,9 +8,10 @@ import logging
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from lsprotocol import types
+from pygls.exceptions import JsonRpcException, JsonRpcParseError
 from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol
 from pygls.protocol.language_server import lsp_method
@@ -26,9 +27,31 @@ log = logging.getLogger("yamlcheck.server")
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+class _Refused(NamedTuple):
+    """A request whose params do not fit its method: answered with the error."""
+
+    id: Any
+    error: JsonRpcException
+
+
 class Protocol(LanguageServerProtocol):
     """pygls' protocol without its own copy of the documents: the server keeps
-    them (yamlcheck.server.documents), applying each change once."""
+    them (yamlcheck.server.documents), applying each change once; every
+    request is answered, one whose params cannot be read with an error."""
+
+    def structure_message(self, data: dict[str, Any]) -> Any:
+        try:
+            return super().structure_message(data)
+        except JsonRpcException as exc:
+            if isinstance(data, dict) and "id" in data and "method" in data:
+                return _Refused(data["id"], exc)
+            raise
+
+    def handle_message(self, message: Any) -> None:
+        if isinstance(message, _Refused):
+            self._send_response(message.id, None, message.error.to_response_error())
+            return
+        super().handle_message(message)
 
     @lsp_method(types.TEXT_DOCUMENT_DID_OPEN)
     def lsp_text_document__did_open(self, params: types.DidOpenTextDocumentParams) -> Any:
@@ -56,6 +79,17 @@ class YamlcheckServer(LanguageServer):
                              self.report_failure)
         self._shown: set[ConfigProblem] = set()
         self._problem_uris: set[str] = set()
+
+    def report_server_error(self, error: Exception, source: Any) -> None:
+        """A message that is not JSON (or not UTF-8) is answered as JSON-RPC
+        asks, with a parse error of no id; other errors go to the log."""
+        if source is JsonRpcException and isinstance(error, ValueError):
+            self.protocol._send_data({"jsonrpc": "2.0", "id": None,
+                                      "error": {"code": JsonRpcParseError.CODE,
+                                                "message": f"Parse error: {error}"}})
+            log.warning("a message that is not JSON-RPC: %s", error)
+            return
+        super().report_server_error(error, source)
 
     def publish(self, uri: str, version: int | None, found: list[types.Diagnostic]) -> None:
         self.text_document_publish_diagnostics(
