@@ -127,3 +127,36 @@ def test_incremental_changes_keep_text_and_lines_in_step() -> None:
         document.apply([change], None)
         assert document.text == expected
         assert document.line_starts == TextDocument("file:///x", expected).line_starts
+
+
+def test_a_lone_carriage_return_breaks_lines_for_the_editor() -> None:
+    """LSP counts lines at '\\r\\n', '\\n' and a lone '\\r' (as PyYAML does); the
+    engine's places, counted at '\\n', are converted through their offsets."""
+    text = "a: 1\rb: é[\r\nc\nd"
+    document = TextDocument("file:///x", text)
+    assert document.lsp_line_starts == [0, 5, 12, 14]
+    assert document.line_starts == [0, 12, 14]  # the engine's lines
+    assert document.position(0, 5) == types.Position(line=1, character=0)  # 'b'
+    assert document.position(0, 9) == types.Position(line=1, character=4)  # '['
+    assert document.position(1, 0) == types.Position(line=2, character=0)  # 'c'
+    assert document.position_at(8) == types.Position(line=1, character=3)
+    assert document.offset_at(types.Position(line=1, character=4)) == 9
+    assert document.offset_at(types.Position(line=3, character=1)) == 15
+    change = types.TextDocumentContentChangePartial(
+        range=types.Range(start=types.Position(line=1, character=0),
+                          end=types.Position(line=1, character=1)), text="x\r")
+    document.apply([change], 2)
+    assert document.text == "a: 1\rx\r: é[\r\nc\nd"
+    assert document.lsp_line_starts == [0, 5, 7, 13, 15]
+    plain = TextDocument("file:///y", "a\r\nb\nc")
+    assert plain.lsp_line_starts is plain.line_starts  # no lone '\r': one list
+
+
+def test_a_finding_after_a_lone_carriage_return_is_placed_where_the_editor_shows_it() -> None:
+    from yamlcheck.server.diagnostics import diagnostic_range
+
+    text = '- step:\r{parameter:#\né\n"&ax:\n    : x\n'
+    (found,) = [d for d in lint_text("valohai.yaml", text).diagnostics if d.code == "VH001"]
+    assert (found.line, found.column) == (3, 5)  # the report's place: lines at '\n'
+    place = diagnostic_range(found, TextDocument("file:///v", text)).start
+    assert (place.line, place.character) == (3, 4)  # LSP: the lone '\r' is a line break too

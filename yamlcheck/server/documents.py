@@ -5,6 +5,7 @@ units, as negotiated)."""
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from collections.abc import Iterable
 from typing import Any
@@ -49,6 +50,7 @@ class TextDocument:
         self.language_id = language_id
         self.encoding = encoding
         self._starts: list[int] | None = None
+        self._lsp_starts: list[int] | None = None
 
     # -- lines ---------------------------------------------------------------
     @property
@@ -70,25 +72,45 @@ class TextDocument:
         return len(self.line_starts)
 
     # -- positions -----------------------------------------------------------
+    # The engine counts lines at '\n' (as its reports do); LSP also breaks
+    # lines at a lone '\r'.  Only a text holding one needs other line starts.
+    @property
+    def lsp_line_starts(self) -> list[int]:
+        if self._lsp_starts is None:
+            lone_cr = "\r" in self.text and _LONE_CR.search(self.text) is not None
+            self._lsp_starts = _lsp_line_starts(self.text) if lone_cr else self.line_starts
+        return self._lsp_starts
+
+    def _lsp_line(self, number: int) -> str:
+        starts = self.lsp_line_starts
+        end = starts[number + 1] - 1 if number + 1 < len(starts) else len(self.text)
+        return self.text[starts[number]:end].rstrip("\r")
+
     def offset_at(self, position: types.Position) -> int:
         """The character offset of an LSP position (clamped to the text)."""
-        starts = self.line_starts
+        starts = self.lsp_line_starts
         if position.line >= len(starts):
             return len(self.text)
         if position.line < 0:
             return 0
-        line = self.line(position.line)
+        line = self._lsp_line(position.line)
         return starts[position.line] + column_of(line, position.character, self.encoding)
 
     def position_at(self, offset: int) -> types.Position:
+        """The LSP position of a character offset."""
         offset = max(0, min(offset, len(self.text)))
-        starts = self.line_starts
+        starts = self.lsp_line_starts
         number = bisect_right(starts, offset) - 1
-        column = offset - starts[number]
-        return self.position(number, column)
+        text = self._lsp_line(number)
+        return types.Position(line=number,
+                              character=units(text[:offset - starts[number]], self.encoding))
 
     def position(self, line: int, column: int) -> types.Position:
-        """The LSP position of a 0-based line and code-point column."""
+        """The LSP position of the engine's 0-based line and code-point column."""
+        if self.lsp_line_starts is not self.line_starts:
+            starts = self.line_starts
+            line = max(0, min(line, len(starts) - 1))
+            return self.position_at(starts[line] + min(column, len(self.line(line))))
         text = self.line(line)
         return types.Position(line=line, character=units(text[:column], self.encoding))
 
@@ -106,7 +128,7 @@ class TextDocument:
             change_range = getattr(change, "range", None)
             if change_range is None:
                 self.text = change.text
-                self._starts = None
+                self._starts = self._lsp_starts = None
                 continue
             start = self.offset_at(change_range.start)
             end = max(start, self.offset_at(change_range.end))
@@ -116,6 +138,7 @@ class TextDocument:
     def _splice(self, start: int, end: int, new: str) -> None:
         old_starts = self._starts
         self.text = self.text[:start] + new + self.text[end:]
+        self._lsp_starts = None
         if old_starts is None:
             return
         first = bisect_right(old_starts, start) - 1  # the line the change starts on
@@ -136,6 +159,15 @@ def _line_starts(text: str, base: int, skip: int) -> list[int]:
         starts.append(base + index + 1)
         index = find("\n", index + 1)
     return starts
+
+
+_LONE_CR = re.compile(r"\r(?!\n)")
+_LSP_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def _lsp_line_starts(text: str) -> list[int]:
+    """Offsets of the lines as LSP counts them: after '\r\n', '\n' or '\r'."""
+    return [0] + [match.end() for match in _LSP_BREAK.finditer(text)]
 
 
 class DocumentStore:
