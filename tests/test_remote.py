@@ -362,6 +362,32 @@ def test_warm_cache_makes_no_requests(lab: Lab, tmp_path: Path,
         proxy.stop()
 
 
+def test_a_cached_result_is_not_reused_once_its_credentials_variable_is_gone(
+        lab: Lab, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every image of the entry then reports the missing variable, as
+    without a cache; none claims credentials from it."""
+    host = lab.basic.host
+    config = (f'registries:\n  - match: "{host}/*"\n    type: basic\n    username: alice\n'
+              f"    password-env: LAB_PASSWORD\n")
+    images = [f"{host}/team/app:1.0", f"{host}/team/app:multi"]
+    path = project(tmp_path, steps(*images), config)
+    monkeypatch.setenv("LAB_PASSWORD", ALICE_PASSWORD)
+    status, report, _ = remote(path)
+    assert status == 0, report["diagnostics"]
+    assert all("$LAB_PASSWORD" in image["remote"]["credential_source"]
+               for image in report["images"])
+    monkeypatch.delenv("LAB_PASSWORD")
+    status, report, _ = remote(path)
+    assert status == 1
+    assert [image["remote"]["status"] for image in report["images"]] == \
+        ["credentials-unresolved"] * 2
+    ((_, code, message),) = findings(report)  # one finding per source, naming the others
+    assert code == "VH317" and "LAB_PASSWORD is not set" in message
+    assert "multi" in message
+    monkeypatch.setenv("LAB_PASSWORD", ALICE_PASSWORD)
+    assert remote(path)[0] == 0  # set again: the cached result serves
+
+
 def test_jobs_run_concurrently(lab: Lab, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from lab import FaultProxy
 

@@ -97,6 +97,10 @@ def source_identity(entry: RegistryEntry | None) -> tuple[str, ...]:
     names and paths only, never a secret (it keys the result cache)."""
     if entry is None:
         return ("anonymous",)
+    return _provider_identity(entry) + _variables_set(entry)
+
+
+def _provider_identity(entry: RegistryEntry) -> tuple[str, ...]:
     env = os.environ.get
     if entry.type == "basic" and entry.options.get("docker-config"):
         return ("docker-config", env("DOCKER_CONFIG", ""), os.path.expanduser("~"))
@@ -106,6 +110,14 @@ def source_identity(entry: RegistryEntry | None) -> tuple[str, ...]:
     if entry.type == "gcp":
         return ("gcp", env("GOOGLE_APPLICATION_CREDENTIALS", ""))
     return (entry.type,)
+
+
+def _variables_set(entry: RegistryEntry) -> tuple[str, ...]:
+    """Which of the variables the entry names are set (never their values): a
+    result found with credentials is not reused once their variable is gone."""
+    return tuple(f"{key}={'set' if os.environ.get(name) else 'unset'}"
+                 for key, name in sorted(entry.options.items())
+                 if key.endswith("-env") and isinstance(name, str))
 
 
 def resolve(entry: RegistryEntry | None, registry: str, base: Path | None = None,
