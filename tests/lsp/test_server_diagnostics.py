@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from lsp_support import Editor
+from lsp_support import SERVER, Editor
 from lsprotocol import types
 from pytest_lsp import LanguageClient
 
@@ -53,3 +53,23 @@ async def test_open_publishes_what_lint_reports(client: LanguageClient, workspac
     assert {d.severity for d in found} <= {types.DiagnosticSeverity.Error,
                                            types.DiagnosticSeverity.Warning,
                                            types.DiagnosticSeverity.Information}
+
+
+def test_an_unsaved_buffer_is_not_checked_against_the_servers_folder(tmp_path: Path) -> None:
+    """An ``untitled:`` buffer has no folder: like unnamed stdin, it gets the
+    checks of its text (VH505) and none of the disk (VH501), even where the
+    server runs beside a valohai.yaml whose script is missing."""
+    from lsp_client import LspClient
+
+    text = ("- step:\n    name: a\n    image: docker.io/library/python:3.12\n"
+            "    command: python missing.py\n    inputs:\n      - name: d\n"
+            "        default: data/local.csv\n")
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "valohai.yaml").write_text(text)
+    with LspClient(SERVER, cwd=tmp_path) as client:
+        client.initialize(tmp_path)
+        saved = client.open(tmp_path / "valohai.yaml")
+        assert {d["code"] for d in client.diagnostics(saved)} == {"VH501", "VH505"}
+        client.notify("textDocument/didOpen", {"textDocument": {
+            "uri": "untitled:valohai.yaml", "languageId": "yaml", "version": 1, "text": text}})
+        assert {d["code"] for d in client.diagnostics("untitled:valohai.yaml")} == {"VH505"}

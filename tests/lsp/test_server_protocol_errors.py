@@ -88,3 +88,4 @@ def test_a_message_that_is_not_json_gets_a_parse_error(server: RawServer, body: 
         "textDocument": {"uri": "file:///p/valohai.yaml"}, "position": {"line": 0,
                                                                       "character": 0}}})
     assert server.read() == {"jsonrpc": "2.0", "id": 7, "result": None}  # still serving
+

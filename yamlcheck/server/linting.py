@@ -86,10 +86,13 @@ def lint_again(memo: SchemaMemo, path: str, text: str, config: Config,
 
 
 def uri_to_path(uri: str) -> str:
+    """The file of a ``file:`` URI; any other (an unsaved ``untitled:``
+    buffer) is named by its URI, which no file on disk has, so the checks
+    that read the disk skip it, as they skip unnamed stdin."""
     parsed = urlparse(uri)
     if parsed.scheme == "file":
         return os.path.abspath(unquote(parsed.path))
-    return unquote(parsed.path) or uri
+    return uri
 
 
 def is_linted(uri: str) -> bool:
