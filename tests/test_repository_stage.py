@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from helpers import run_cli
 from repository_support import make_project
 
@@ -41,6 +42,28 @@ def test_spans_inside_a_block_scalar_follow_cd(tmp_path: Path) -> None:
     assert "neither src/pkg/train.py nor src/pkg/train/__main__.py" in first.message
     assert (second.line, second.column, second.end_column) == (9, 16, 27)
     assert "as 'src/evaluate.py' (after `cd src`)" in second.message
+
+
+def test_a_name_written_with_escapes_is_located_at_its_own_text(tmp_path: Path) -> None:
+    command = r'"python \u00e9x.py; python m7.py; python \x41b.py"'
+    path = make_project(tmp_path, STEP.format(command=command), [])
+    line = path.read_text().splitlines()[3]
+    found = [line[d.column - 1:d.end_column - 1] for d in lint_file(path)]
+    assert found == [r"\u00e9x.py", "m7.py", r"\x41b.py"]
+
+
+@pytest.mark.parametrize(("raw", "value", "offsets"), [
+    ('"a\\u00e9b"', "aéb", [1, 2, 8, 9]),
+    ("'it''s'", "it's", [1, 2, 3, 5, 6]),
+    ('"\\U0001F680!"', "🚀!", [1, 11, 12]),
+    ("plain", "plain", None),
+    ('"a\nb"', "a b", None),  # folded over two lines
+    ('"ab"', "abc", None),  # disagrees with the value
+])
+def test_quoted_offsets(raw: str, value: str, offsets: list[int] | None) -> None:
+    from yamlcheck.rules.spans import quoted_offsets
+
+    assert quoted_offsets(raw, value) == offsets
 
 
 def test_modules_outside_the_project_are_not_reported(tmp_path: Path) -> None:

@@ -26,7 +26,7 @@ from yamlcheck.repository.rules import (
 )
 from yamlcheck.repository.shipping import Shipping
 from yamlcheck.rules.context import LintContext
-from yamlcheck.rules.spans import inner_span
+from yamlcheck.rules.spans import inner_span, quoted_offsets
 
 # Gunicorn's application spec: a module, and optionally a callable (or a call).
 WSGI = re.compile(rf"{MODULE_NAME.pattern}(?::[A-Za-z_][\w.]*(?:\(.*\))?)?")
@@ -226,13 +226,24 @@ class _Scalar:
         occurrence = bisect.bisect_left(self._positions("value", needle), offset)
         found = self._positions("raw", needle)
         if occurrence >= len(found):
-            return self.span
+            return self._escaped(needle, offset)
         index = found[occurrence]
         above = bisect.bisect_left(self.newlines, index)
         line = self.span[0] + above
         column = index - self.newlines[above - 1] - 1 if above else self.span[1] + index
         absolute = self.span[4] + index
         return (line, column, line, column + len(needle), absolute, absolute + len(needle))
+
+
+    def _escaped(self, needle: str, offset: int) -> Span:
+        """The span of a word written with escapes (``"python \\u00e9x.py"``)
+        in a quoted scalar on one line; else the whole scalar."""
+        offsets = quoted_offsets(self.raw, self.value)
+        if offsets is None or offset + len(needle) >= len(offsets):
+            return self.span
+        start, end = offsets[offset], offsets[offset + len(needle)]
+        line, column, absolute = self.span[0], self.span[1] + start, self.span[4] + start
+        return (line, column, line, column + end - start, absolute, absolute + end - start)
 
 
 # -- judging one need ---------------------------------------------------------------
