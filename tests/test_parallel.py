@@ -112,6 +112,32 @@ def test_git_runs_once_per_repository_whichever_process_checks_it(tmp_path: Path
     assert (status, out) == _run(tmp_path, "--format", "concise", "--jobs", "1", path=path)[:2]
 
 
+def test_a_process_that_ignores_sigchld_lints_in_one_process(many_files: Path) -> None:
+    """Children could not be waited for: no worker, the same report."""
+    import signal
+
+    files = sorted(str(p) for p in many_files.rglob("*.yaml"))
+    proc = subprocess.run([sys.executable, "-c", COUNTING_CLI, "lint", "--format", "json",
+                           *files], check=False, capture_output=True, text=True, timeout=120,
+                          preexec_fn=lambda: signal.signal(signal.SIGCHLD, signal.SIG_IGN))
+    assert "forks=0" in proc.stderr and "internal error" not in proc.stderr
+    assert (proc.returncode, proc.stdout) == _run(many_files, "--format", "json", "--jobs",
+                                                  "1")[:2]
+
+
+@pytest.mark.parametrize("closed", [1, 2])
+def test_closed_standard_streams_do_not_stop_the_workers(many_files: Path, tmp_path: Path,
+                                                         closed: int) -> None:
+    report = tmp_path / "report.json"
+    files = sorted(str(p) for p in many_files.rglob("*.yaml"))
+    proc = subprocess.run([sys.executable, "-m", "yamlcheck", "lint", "--format", "json",
+                           "--output", str(report), *files], check=False, timeout=120,
+                          capture_output=True, preexec_fn=lambda: os.close(closed))
+    assert proc.returncode == 1, proc.stderr
+    alone = _run(many_files, "--format", "json", "--jobs", "1")[1]
+    assert report.read_text() == alone
+
+
 def test_no_worker_for_a_few_files(many_files: Path) -> None:
     folder = many_files / "VH203"
     assert _run(folder, "--format", "json")[2] == 0

@@ -37,9 +37,14 @@ def workers_for(files: int, options: LintOptions) -> int:
 
 def _can_fork() -> bool:
     """Fork only a process with one thread (another thread could hold a lock
-    the child would wait for forever); never on macOS, whose system libraries
-    are not safe to use in a forked child."""
-    return hasattr(os, "fork") and sys.platform != "darwin" and threading.active_count() == 1
+    the child would wait for forever) that can wait for its children (not
+    with SIGCHLD ignored, inherited from whatever started it); never on
+    macOS, whose system libraries are not safe to use in a forked child."""
+    if not hasattr(os, "fork") or sys.platform == "darwin" or threading.active_count() != 1:
+        return False
+    import signal
+
+    return signal.getsignal(signal.SIGCHLD) is not signal.SIG_IGN
 
 
 def _cpus() -> int:
@@ -110,8 +115,12 @@ def _fork(work: Callable[[], list[FileResult]]) -> tuple[int, int] | None:
         read_end, write_end = os.pipe()
     except OSError:
         return None
-    sys.stdout.flush()
-    sys.stderr.flush()
+    for stream in (sys.stdout, sys.stderr):  # nothing buffered may be written twice
+        try:
+            if stream is not None:
+                stream.flush()
+        except (OSError, ValueError):  # closed: nothing to write, in the child either
+            pass
     try:
         pid = os.fork()
     except OSError:
@@ -148,7 +157,10 @@ def _collect(pid: int, fd: int, expected: int) -> list[FileResult] | None:
     with os.fdopen(fd, "rb") as pipe:
         while chunk := pipe.read(1 << 20):
             chunks.append(chunk)
-    _, status = os.waitpid(pid, 0)
+    try:
+        _, status = os.waitpid(pid, 0)
+    except ChildProcessError:  # already reaped: the answer alone must tell
+        status = 0
     if status != 0:
         return None
     import pickle
