@@ -116,6 +116,11 @@ def test_explicit_config_option(tmp_path: Path) -> None:
     ("registry-hosts:\n  r.example/acme: {insecure-http: true}\n", 2, 3,
      "has a path; settings apply per host: write 'r.example'"),
     ("registry-hosts:\n  'r example': {insecure-http: true}\n", 2, 3, "is not a registry host"),
+    # keys that are not strings
+    ('registries: [{match: "x.io/*", type: basic, docker-config: true, 1: foo}]\n', 1, 66,
+     "unknown key '1'"),
+    ("registry-hosts: {1: {}}\n", 1, 18, "1 is not a registry host"),
+    ("registry-hosts: {null: {}}\n", 1, 18, "'null' is not a registry host"),
 ])
 def test_config_errors_are_located_and_exit_2(tmp_path: Path, text: str, line: int, column: int,
                                                words: str) -> None:
@@ -145,6 +150,8 @@ def test_registry_hosts_keys_of_every_host_form_are_accepted(tmp_path: Path) -> 
      "pyproject.toml:1:1: the config file is UTF-16 text; save it as UTF-8"),
     (".yamlcheck.yaml", "platform: linux/amd64\n".encode("utf-16"),
      ".yamlcheck.yaml:1:1: the config file is UTF-16 text; save it as UTF-8"),
+    (".yamlcheck.yaml", b"\xef\xbb\xbfrules:\n  select: [VH\xff]\n",
+     ".yamlcheck.yaml:2:14: the config file is not UTF-8 text (byte 0xff); save it as UTF-8"),
 ])
 def test_a_config_file_that_is_not_utf8_is_an_error_when_found(tmp_path: Path, name: str,
                                                                 data: bytes, words: str) -> None:

@@ -165,7 +165,7 @@ def _display(path: Path) -> str:
         relative = os.path.relpath(path)
     except ValueError:  # another drive
         return str(path)
-    return str(path) if relative.startswith("..") else relative
+    return str(path) if relative.split(os.sep, 1)[0] == os.pardir else relative
 
 
 def _invalid(display: str, span: Span, message: str) -> Diagnostic:
@@ -199,6 +199,8 @@ TOKEN_LIKE = re.compile(r"(?:dckr_(?:pat|oat)_|gh[pousr]_|github_pat_|hf_)[A-Za-
 def _secret_problem(key: str, value: Any) -> str | None:
     """Why the value of ``key`` may be a secret itself (the value is never
     quoted: it may be one)."""
+    if not isinstance(key, str):
+        return None  # the schema names it
     if key in SECRET_KEYS:
         return (f"a literal {key!r} is not allowed in the config file; put the secret in an "
                 f"environment variable and name it with {SECRET_KEYS[key]!r}")
@@ -215,8 +217,9 @@ def _secret_problem(key: str, value: Any) -> str | None:
 
 def _utf8(data: bytes, display: str) -> str:
     """The text of a config file, which must be UTF-8 (TOML requires it)."""
+    data = data.removeprefix(b"\xef\xbb\xbf")
     try:
-        return data.removeprefix(b"\xef\xbb\xbf").decode("utf-8")
+        return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1

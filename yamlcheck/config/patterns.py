@@ -67,7 +67,9 @@ def registry_problems(root: Any, display: str) -> list[Diagnostic]:
     hosts = root.get("registry-hosts") if isinstance(root, PosMap) else None
     if isinstance(hosts, PosMap):
         for key in hosts:
-            problem = host_problem(key) if isinstance(key, str) else None
+            problem = host_problem(key) if isinstance(key, str) else \
+                f"{'null' if key is None else key!r} is not a registry host (host or " \
+                "host:port, as in image names)"
             if problem is not None:
                 found.append(InvalidValue.at(display, hosts.key_span(key),
                                              f"registry-hosts: {problem}"))
