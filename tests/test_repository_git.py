@@ -106,8 +106,16 @@ def test_the_project_folder_is_the_folder_of_valohai_yaml(tmp_path: Path) -> Non
     git(tmp_path, "add", "service/valohai.yaml", ".vhignore")
     git(tmp_path, "commit", "-q", "-m", "service")
     result = lint(path)
-    # the repository's .vhignore applies; ../ leaves the project folder and is not checked
+    # the repository's .vhignore applies to executions from a commit; an ad-hoc run
+    # walks the folder and reads its .vhignore only; ../ leaves the project folder and
+    # is not checked
+    assert found(result) == [("VH503", "prep.py")]
+    assert "is left out of executions from a commit by the repository's .vhignore " \
+        "('service/prep.py' in .vhignore): an ad-hoc run packages it" in result[0].message
+    (tmp_path / "service" / ".vhignore").write_text("prep.py\n")
+    result = lint(path)
     assert found(result) == [("VH502", "prep.py")]
+    assert "it matches 'prep.py' in .vhignore" in result[0].message
 
 
 def test_submodule_files(tmp_path: Path) -> None:
@@ -236,6 +244,25 @@ def test_a_project_folder_without_its_own_git_is_walked_by_an_adhoc_run(tmp_path
     assert "'ownign.py' in .gitignore (valohai-cli reads only this folder's" in message
     code, severity, _ = findings["forced.py"]  # committed anyway
     assert (code, severity) == ("VH502", "warning")
+
+
+def test_a_repository_inside_a_walked_project_folder_is_walked_too(tmp_path: Path) -> None:
+    """valohai-cli's walk does not stop at another repository's .git: its
+    files are sent (no claim about commits, which the outer one does not hold)."""
+    repo, project = tmp_path / "repo", tmp_path / "repo" / "proj"
+    (project / "lib").mkdir(parents=True)
+    git(repo, "init", "-q")
+    git(project / "lib", "init", "-q")
+    (project / "lib" / "tool.py").write_text("print()\n")
+    (project / "lib" / ".hidden.py").write_text("print()\n")
+    git(project / "lib", "add", "-A")
+    git(project / "lib", "commit", "-q", "-m", "lib")
+    (project / "valohai.yaml").write_text(yaml_for("python lib/tool.py", "python lib/.hidden.py"))
+    git(repo, "add", "proj/valohai.yaml")
+    git(repo, "commit", "-q", "-m", "project")
+    result = lint(project / "valohai.yaml")
+    assert found(result) == [("VH502", "lib/.hidden.py")]
+    assert "without a .git of its own" in result[0].message
 
 
 # -- how often git runs ---------------------------------------------------------------

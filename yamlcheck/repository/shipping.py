@@ -6,8 +6,9 @@ the project folder itself holds ``.git``: then it sends what ``git ls-files
 excludes and top-level paths that start with ``.``; in a submodule, only
 tracked files.  Otherwise (no repository, or a project folder inside one)
 it walks the folder: every file except names starting with ``.`` and what
-the folder's own ``.gitignore`` excludes.  An execution from a commit has
-only what is committed.  Git is asked once per repository
+the folder's own ``.gitignore`` excludes.  Either way only the packaged
+folder's ``.vhignore`` applies.  An execution from a commit has only what is
+committed, less what the repository's root ``.vhignore`` excludes.  Git is asked once per repository
 (see listing.py); ignore files are read with pathspec, imported only when
 one exists.
 """
@@ -35,7 +36,7 @@ class Verdict(NamedTuple):
     shipped: bool
     why: str = ""  # why Valohai will not receive it
     committed: bool | None = None  # None: not known, or not relevant
-    how: str = ""  # how it is not committed
+    how: str = ""  # why an execution from a commit will not have it ("is not committed ...")
     adhoc: str = ""  # why an ad-hoc run leaves out a file that a commit has
 
 
@@ -59,9 +60,8 @@ class Shipping:
     def _verdict(self, project: Path, relative: str) -> Verdict:
         file = project / relative
         top = find_top(project, self._tops)
+        # valohai-cli reads the .vhignore of the folder it packages, no other
         excluded = self._excluded(project, ".vhignore", relative)
-        if excluded is None and top is not None and top != project:
-            excluded = self._excluded(top, ".vhignore", _relative(file, top))
         if excluded is not None:
             return Verdict(False, f"it matches {excluded}")
         if top is None:
@@ -69,23 +69,26 @@ class Shipping:
                 return Verdict(False, DOT_WITHOUT_GIT)
             ignored = self._excluded(project, ".gitignore", relative)
             return Verdict(False, f"it matches {ignored}") if ignored else Verdict(True)
-        if top == project and relative.startswith("."):
-            return Verdict(False, DOT_WITH_GIT)
         inner = find_top(file.parent, self._tops)
-        if inner is not None and inner != top and _is_below(inner, top):
+        nested = inner is not None and inner != top and _is_below(inner, top)
+        if top != project:  # walked; what a commit holds is unknown inside a nested repository
+            return self._walked(project, relative, None if nested else self._listing(top),
+                                _relative(file, top), top)
+        if relative.startswith("."):
+            return Verdict(False, DOT_WITH_GIT)
+        if nested:
+            assert inner is not None
             return self._nested(top, inner, file)
         listing = self._listing(top)
         path = _relative(file, top)
-        if top != project:
-            return self._walked(project, relative, listing, path)
         if listing is None:
             return self._without_git(top, file)
         if path in listing.tracked:
             committed = listing.committed(path)
             how = "in a repository without commits" if listing.unborn else "added but not committed"
-            return Verdict(True, committed=committed, how=how)
+            return Verdict(True, committed=committed, how=f"is not committed ({how})")
         if path in listing.others:
-            return Verdict(True, committed=False, how="untracked")
+            return Verdict(True, committed=False, how="is not committed (untracked)")
         listed = listing.other_case(path)
         if listed is not None:  # a file system that ignores case found it
             return Verdict(False, f"git lists it as {listed!r}, and Valohai's file system tells "
@@ -94,9 +97,10 @@ class Shipping:
                               "excludes file)")
 
     def _walked(self, project: Path, relative: str, listing: GitListing | None,
-                path: str) -> Verdict:
+                path: str, top: Path) -> Verdict:
         """A project folder inside a repository: an ad-hoc run walks it, an
-        execution from a commit has what the repository commits."""
+        execution from a commit has what the repository commits, less what
+        the repository's .vhignore excludes."""
         if any(part.startswith(".") for part in relative.split("/")):
             left_out = DOT_INSIDE_GIT
         else:
@@ -104,19 +108,26 @@ class Shipping:
             left_out = f"it matches {ignored} {OWN_GITIGNORE}" if ignored else ""
         if listing is None:  # git cannot say what is committed
             return Verdict(False, left_out) if left_out else Verdict(True)
-        committed = listing.committed(path) if path in listing.tracked else False
-        if left_out:
-            if committed:
-                return Verdict(True, committed=True, adhoc=left_out)
-            return Verdict(False, f"{left_out}; and it is not committed, so an execution from a "
-                                  "commit will not have it either")
         if path in listing.tracked:
+            committed = listing.committed(path)
             how = "in a repository without commits" if listing.unborn else "added but not committed"
-        elif path in listing.others:
-            how = "untracked"
         else:
-            how = "git ignores it"
-        return Verdict(True, committed=committed, how=how)
+            committed = False
+            how = "untracked" if path in listing.others else "git ignores it"
+        excluded = self._excluded(top, ".vhignore", path)
+        if committed is False:
+            missing = f"is not committed ({how})"
+        elif excluded:
+            missing = (f"is left out of executions from a commit by the repository's .vhignore "
+                       f"({excluded})")
+        else:
+            missing = ""
+        if left_out and not missing:
+            return Verdict(True, committed=committed, adhoc=left_out)
+        if left_out:
+            return Verdict(False, f"{left_out}; and it {missing}, so an execution from a commit "
+                                  "will not have it either")
+        return Verdict(True, committed=False if missing else committed, how=missing)
 
     def in_empty_submodule(self, project: Path, relative: str) -> bool:
         """Whether ``relative`` lies in a submodule that .gitmodules names but

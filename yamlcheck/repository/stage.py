@@ -287,14 +287,15 @@ def _judge(path: str, need: Need, project: Path, run: RepositoryView) -> Iterato
         yield shipped_rule.at(path, need.span, f"{label} exists here but Valohai will not "
                                                f"receive it: {verdict.why}")
     elif verdict.adhoc:
+        committed = " is committed, but" if verdict.committed else ":"
         diagnostic = shipped_rule.at(
-            path, need.span, f"{label} is committed, but an ad-hoc run (`vh exec run --adhoc` "
-                             f"from this folder) will not receive it: {verdict.adhoc}")
+            path, need.span, f"{label}{committed} an ad-hoc run (`vh exec run --adhoc` from "
+                             f"this folder) will not receive it: {verdict.adhoc}")
         yield diagnostic.with_severity(Severity.WARNING)
     elif verdict.committed is False:
         yield CommandFileUncommitted.at(
-            path, need.span, f"{label} is not committed ({verdict.how}): an ad-hoc run "
-                             "packages it, an execution from a commit will not have it")
+            path, need.span, f"{label} {verdict.how}: an ad-hoc run packages it, an "
+                             "execution from a commit will not have it")
 
 
 def _candidates(reference: Reference) -> tuple[str, ...]:
