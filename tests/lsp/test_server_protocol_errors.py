@@ -15,7 +15,7 @@ from lsp_support import SERVER
 class RawServer:
     def __init__(self) -> None:
         self.process = subprocess.Popen(SERVER, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                        stderr=subprocess.DEVNULL)
+                                        stderr=subprocess.PIPE)
 
     def send(self, body: bytes) -> None:
         assert self.process.stdin is not None
@@ -53,6 +53,8 @@ def server() -> Any:
     assert raw.read() == {"jsonrpc": "2.0", "id": 2, "result": None}
     raw.send_json({"method": "exit"})
     assert raw.process.wait(timeout=10) == 0
+    assert raw.process.stderr is not None
+    assert "Traceback" not in raw.process.stderr.read().decode()  # the answers say it all
 
 
 @pytest.mark.parametrize("params", [
@@ -65,6 +67,21 @@ def test_a_request_whose_params_do_not_fit_gets_an_error_with_its_id(server: Raw
     server.send_json({"id": 999, "method": "textDocument/hover", "params": params})
     answer = server.read()
     assert answer["id"] == 999 and answer["error"]["code"] == -32602, answer
+
+
+def test_a_request_of_another_version_or_after_shutdown_gets_no_answer() -> None:
+    raw = RawServer()
+    raw.send_json({"id": 1, "method": "initialize",
+                   "params": {"processId": None, "rootUri": None, "capabilities": {}}})
+    assert raw.read()["id"] == 1
+    raw.send(json.dumps({"jsonrpc": "1.0", "id": 3, "method": "textDocument/hover",
+                         "params": {"position": "x"}}).encode())
+    raw.send_json({"id": 4, "method": "shutdown"})
+    assert raw.read()["id"] == 4  # not 3
+    raw.send_json({"id": 5, "method": "textDocument/hover", "params": {"position": "x"}})
+    raw.send_json({"method": "exit"})
+    assert raw.process.wait(timeout=10) == 0
+    assert raw.process.stdout is not None and b'"id": 5' not in raw.process.stdout.read()
 
 
 def test_a_string_id_is_answered_too(server: RawServer) -> None:

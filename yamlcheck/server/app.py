@@ -32,6 +32,16 @@ class _Refused(NamedTuple):
 
     id: Any
     error: JsonRpcException
+    jsonrpc: Any
+
+
+def _quiet_refusals(record: logging.LogRecord) -> bool:
+    """pygls logs the traceback of a request it could not read, and of a
+    message that is not JSON; the answer sent says it all."""
+    if str(record.msg).startswith("Unable to deserialize message"):
+        return False
+    error = record.exc_info[1] if record.exc_info else None
+    return not (record.msg == "Unable to handle message" and isinstance(error, ValueError))
 
 
 class Protocol(LanguageServerProtocol):
@@ -44,12 +54,14 @@ class Protocol(LanguageServerProtocol):
             return super().structure_message(data)
         except JsonRpcException as exc:
             if isinstance(data, dict) and "id" in data and "method" in data:
-                return _Refused(data["id"], exc)
+                return _Refused(data["id"], exc, data.get("jsonrpc"))
             raise
 
     def handle_message(self, message: Any) -> None:
         if isinstance(message, _Refused):
-            self._send_response(message.id, None, message.error.to_response_error())
+            # as pygls does for any request: none of another version, none after shutdown
+            if message.jsonrpc == self.VERSION and not self._shutdown:
+                self._send_response(message.id, None, message.error.to_response_error())
             return
         super().handle_message(message)
 
@@ -83,13 +95,16 @@ class YamlcheckServer(LanguageServer):
     def report_server_error(self, error: Exception, source: Any) -> None:
         """A message that is not JSON (or not UTF-8) is answered as JSON-RPC
         asks, with a parse error of no id; other errors go to the log."""
-        if source is JsonRpcException and isinstance(error, ValueError):
-            self.protocol._send_data({"jsonrpc": "2.0", "id": None,
-                                      "error": {"code": JsonRpcParseError.CODE,
-                                                "message": f"Parse error: {error}"}})
-            log.warning("a message that is not JSON-RPC: %s", error)
-            return
-        super().report_server_error(error, source)
+        try:
+            if source is JsonRpcException and isinstance(error, ValueError):
+                self.protocol._send_data({"jsonrpc": "2.0", "id": None,
+                                          "error": {"code": JsonRpcParseError.CODE,
+                                                    "message": f"Parse error: {error}"}})
+                log.warning("a message that is not JSON-RPC: %s", error)
+                return
+            super().report_server_error(error, source)
+        except Exception:  # reporting must never end the read loop
+            log.exception("could not report an error")
 
     def publish(self, uri: str, version: int | None, found: list[types.Diagnostic]) -> None:
         self.text_document_publish_diagnostics(
@@ -283,4 +298,6 @@ def on_shutdown(params: None) -> None:
 def run() -> None:
     """Serve over stdin/stdout until the client says exit."""
     logging.basicConfig(level=logging.WARNING, format="yamlcheck server: %(message)s")
+    for name in ("pygls.protocol.json_rpc", "pygls.io_", "pygls.server"):
+        logging.getLogger(name).addFilter(_quiet_refusals)
     server.start_io()
