@@ -130,6 +130,7 @@ def test_docker_hub_rejected_and_unset_credentials(lab: Lab, tmp_path: Path) -> 
     _, report, _ = remote(path, env={"DOCKERHUB_TOKEN": "wrong-password"})
     ((_, code, message),) = findings(report)
     assert code == "VH312" and "$DOCKERHUB_TOKEN" in message and "wrong-password" not in message
+    assert message.count("$DOCKERHUB_TOKEN") == 1 and "[credentials:" not in message  # once
     _, report, _ = remote(path, env={"DOCKERHUB_TOKEN": ""})
     ((_, code, message),) = findings(report)
     assert code == "VH317" and "DOCKERHUB_TOKEN is not set" in message
@@ -145,7 +146,9 @@ def test_token_without_access_to_the_repository(lab: Lab, tmp_path: Path) -> Non
     ((line, code, message),) = findings(report)
     # bob's token was issued without pull rights on private/secret: denied, not unauthorized
     assert (line, code) == (3, "VH313") and "user bob" in message
-    assert "insufficient_scope" in message
+    assert "insufficient_scope" in message and message.count("user bob") == 1
+    assert "the registry accepted docker-hub credentials from $DOCKERHUB_TOKEN (user bob), " \
+        "which may not pull" in message
 
 
 ECR_HOST = "123456789012.dkr.ecr.eu-west-1.amazonaws.com"

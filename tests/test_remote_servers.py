@@ -199,7 +199,7 @@ def test_no_platform_found_is_platform_missing(lab: Lab, scripted: Scripted, tmp
     attested, model, liar = findings(report)
     assert status == 1
     assert attested[1] == "VH316" and "provides no platform: the index holds 1 attestation " \
-        "manifests" in attested[2]
+        "manifest" in attested[2] and "manifests" not in attested[2]
     assert model[1] == "VH316" and "not a runnable image: its config " \
         "(application/vnd.acme.model.config.v1+json) names no os/architecture" in model[2]
     assert liar[1] == "VH316" and "provides linux/arm64" in liar[2]

@@ -119,9 +119,9 @@ class ImageCheck:
         errors = {c.params.get("error", "") for value in reply.challenges
                   for c in challenge.parse(value)}
         if "insufficient_scope" in errors:  # a token was issued, without pull rights
-            return self.outcome("denied", f"{self.what}: {self.credential.source} was accepted "
-                                "but may not pull this repository (insufficient_scope; on "
-                                "Docker Hub also when it does not exist)")
+            return self.outcome("denied", f"{self.what}: the registry accepted "
+                                f"{self.credential.source}, which may not pull this repository "
+                                "(insufficient_scope; on Docker Hub also when it does not exist)")
         return self.outcome("unauthorized", f"{self.what}: the registry did not accept "
                             f"{self.credential.source}")
 

@@ -95,8 +95,14 @@ def index_entries(manifest: Manifest) -> tuple[list[IndexEntry], str]:
             continue
         if all(entry.platform != platform for entry in entries):
             entries.append(IndexEntry(platform, digest))
-    note = ", ".join(f"{count} {what}" for what, count in skipped.items())
+    note = ", ".join(f"{count} {what if count > 1 else _one(what)}"
+                     for what, count in skipped.items())
     return entries, note
+
+
+def _one(kinds: str) -> str:
+    """"attestation manifests" -> "attestation manifest"."""
+    return kinds.replace("manifests", "manifest").replace("entries", "entry")
 
 
 def _skipped_kind(descriptor: dict[str, Any]) -> str:

@@ -279,8 +279,8 @@ def check_remote(results: list[LintedFile], options: LintOptions) -> None:
             reported.setdefault((result.path, job.config_dir, job.entry, cause), []).append(
                 (result, image, job))
         elif rule is not None:
-            message = f"{outcome.message} [credentials: {outcome.credential_source}]"
-            result.diagnostics.append(rule.at(result.path, image.span, message))
+            result.diagnostics.append(rule.at(result.path, image.span, _with_source(
+                outcome.message, outcome)))
         elif options.pin_digests and outcome.digest and job.ref.digest is None:
             _pin(result, image, job.ref, outcome.digest)
     for group in reported.values():
@@ -297,8 +297,13 @@ def _report_once(group: list[tuple[LintedFile, Any, Job]], outcomes: dict[Job, O
     if others:
         message += f"; this also affects {', '.join(others)}"
     rule = STATUS_RULES[outcome.status]
-    result.diagnostics.append(rule.at(result.path, image.span,
-                                      f"{message} [credentials: {outcome.credential_source}]"))
+    result.diagnostics.append(rule.at(result.path, image.span, _with_source(message, outcome)))
+
+
+def _with_source(message: str, outcome: Outcome) -> str:
+    """The message, and which credentials were used unless it says so already."""
+    source = outcome.credential_source
+    return message if not source or source in message else f"{message} [credentials: {source}]"
 
 
 def _pin(result: LintedFile, image: Any, ref: Reference, digest: str) -> None:
