@@ -311,3 +311,12 @@ def test_an_unclosed_bracket_is_named_at_its_own_line() -> None:
     (finding,) = [d for d in lint_bytes("v.yaml", text.encode(), Config()).diagnostics
                   if d.code == "VH001"]
     assert finding.line == 5 and "bracket opened at line 4" in finding.message
+
+
+def test_line_numbers_in_syntax_messages_are_those_of_the_location() -> None:
+    """PyYAML's marks also count a lone CR as a line break; the report counts
+    lines at '\\n' only, in its location and in its message alike."""
+    text = "- step:\r    name: a\r    image: docker.io/python:3.9\r    command: x\r    tags: [a\r"
+    (found,) = load("valohai.yaml", text.encode()).diagnostics
+    assert (found.line, found.column) == (1, 81)
+    assert "the list opened at line 1 is never closed" in found.message

@@ -124,14 +124,22 @@ def syntax_error(exc: Any, text: str) -> tuple[Span, str]:
     problem = str(getattr(exc, "problem", None) or exc)
     context = str(getattr(exc, "context", None) or "")
     context_mark = getattr(exc, "context_mark", None)
-    opened = f" at line {context_mark.line + 1}" if context_mark is not None else ""
+    # lines as the reports count them, at '\n' (PyYAML's marks also count a lone '\r')
+    opened_line = _line_of(text, context_mark.index) if context_mark is not None else 0
+    opened = f" at line {opened_line}" if context_mark is not None else ""
     span = _point(text, index)  # lines as editors count them (see reader.EditorLines)
     if char == "\t":
         return span, tab_message(text, index)
-    later = context_mark is not None and mark is not None and mark.line > context_mark.line
+    later = context_mark is not None and mark is not None and \
+        _line_of(text, index) > opened_line
     line = unclosed_bracket_line(text, index)
     bracket = f" at line {line}" if line is not None else opened
     return span, _describe(problem, context, opened, char, bracket, later)
+
+
+def _line_of(text: str, index: int) -> int:
+    """The 1-based line of ``index``, counted at '\n'."""
+    return text.count("\n", 0, max(0, min(index, len(text)))) + 1
 
 
 def unclosed_bracket_line(text: str, index: int) -> int | None:
