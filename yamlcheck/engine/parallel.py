@@ -30,9 +30,10 @@ MIN_FILES_PER_WORKER = 16
 
 def workers_for(files: int, options: LintOptions) -> int:
     """How many processes may share ``files`` files: 1 means lint them here."""
-    if options.fix or options.remote or files < 2 * MIN_FILES_PER_WORKER or not _can_fork():
+    most = min(options.jobs, files // MIN_FILES_PER_WORKER)
+    if most < 2 or options.fix or options.remote or not _can_fork():
         return 1
-    return max(1, min(options.jobs, _cpus(), files // MIN_FILES_PER_WORKER))
+    return min(most, _cpus())
 
 
 def _can_fork() -> bool:

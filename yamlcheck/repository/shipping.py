@@ -65,10 +65,8 @@ class Shipping:
         if excluded is not None:
             return Verdict(False, f"it matches {excluded}")
         if top is None:
-            if any(part.startswith(".") for part in relative.split("/")):
-                return Verdict(False, DOT_WITHOUT_GIT)
-            ignored = self._excluded(project, ".gitignore", relative)
-            return Verdict(False, f"it matches {ignored}") if ignored else Verdict(True)
+            left_out = self._walk_leaves_out(project, relative, inside_git=False)
+            return Verdict(False, left_out) if left_out else Verdict(True)
         inner = find_top(file.parent, self._tops)
         nested = inner is not None and inner != top and _is_below(inner, top)
         if top != project:  # walked; what a commit holds is unknown inside a nested repository
@@ -84,9 +82,8 @@ class Shipping:
         if listing is None:
             return self._without_git(top, file)
         if path in listing.tracked:
-            committed = listing.committed(path)
-            how = "in a repository without commits" if listing.unborn else "added but not committed"
-            return Verdict(True, committed=committed, how=f"is not committed ({how})")
+            return Verdict(True, committed=listing.committed(path),
+                           how=f"is not committed ({_staged(listing)})")
         if path in listing.others:
             return Verdict(True, committed=False, how="is not committed (untracked)")
         listed = listing.other_case(path)
@@ -101,16 +98,11 @@ class Shipping:
         """A project folder inside a repository: an ad-hoc run walks it, an
         execution from a commit has what the repository commits, less what
         the repository's .vhignore excludes."""
-        if any(part.startswith(".") for part in relative.split("/")):
-            left_out = DOT_INSIDE_GIT
-        else:
-            ignored = self._excluded(project, ".gitignore", relative)
-            left_out = f"it matches {ignored} {OWN_GITIGNORE}" if ignored else ""
+        left_out = self._walk_leaves_out(project, relative, inside_git=True)
         if listing is None:  # git cannot say what is committed
             return Verdict(False, left_out) if left_out else Verdict(True)
         if path in listing.tracked:
-            committed = listing.committed(path)
-            how = "in a repository without commits" if listing.unborn else "added but not committed"
+            committed, how = listing.committed(path), _staged(listing)
         else:
             committed = False
             how = "untracked" if path in listing.others else "git ignores it"
@@ -128,6 +120,17 @@ class Shipping:
             return Verdict(False, f"{left_out}; and it {missing}, so an execution from a commit "
                                   "will not have it either")
         return Verdict(True, committed=False if missing else committed, how=missing)
+
+    def _walk_leaves_out(self, project: Path, relative: str, inside_git: bool) -> str:
+        """Why valohai-cli's walk of the project folder (no .git there) leaves
+        the file out: a name starting with '.' at any depth, or the folder's
+        own .gitignore; '' when it is sent."""
+        if any(part.startswith(".") for part in relative.split("/")):
+            return DOT_INSIDE_GIT if inside_git else DOT_WITHOUT_GIT
+        ignored = self._excluded(project, ".gitignore", relative)
+        if not ignored:
+            return ""
+        return f"it matches {ignored} {OWN_GITIGNORE}" if inside_git else f"it matches {ignored}"
 
     def in_empty_submodule(self, project: Path, relative: str) -> bool:
         """Whether ``relative`` lies in a submodule that .gitmodules names but
@@ -211,6 +214,11 @@ class Shipping:
             else:
                 self._specs[path] = None
         return self._specs[path]
+
+
+def _staged(listing: GitListing) -> str:
+    """How a file git tracks is not in the last commit."""
+    return "in a repository without commits" if listing.unborn else "added but not committed"
 
 
 def _submodule_paths(gitmodules: Path) -> list[str]:
